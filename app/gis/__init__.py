@@ -1,0 +1,1 @@
+"""Geometry, CRS, spatial indexes and GIS file I/O. No Qt."""
