@@ -1,0 +1,1 @@
+"""Map: Qt-free layer models (``layers``) and their pyqtgraph renderers (``render``)."""

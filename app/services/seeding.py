@@ -1,0 +1,255 @@
+"""Seed the store with the deterministic demo district (geometry, parts, case history).
+
+Same seed and same end time → byte-identical data. Geometry and parts depend on the seed
+only; the 90-day case history ends at ``end`` (by default the current hour), so a demo
+seeded today shows today's queues.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from itertools import repeat
+
+import numpy as np
+import shapely
+
+from app.domain.catalogue import load_catalogue
+from app.domain.departments import load_departments, load_type_owners
+from app.domain.org import DepartmentKind, Role
+from app.domain.part import PartStatus
+from app.gis import crs
+from app.store.bulk import Dataset
+from app.store.orm import CELL_SIZE
+from app.store.store import Store
+
+Progress = Callable[[float, str], None]
+DEFAULT_SEED = 20261123
+SCALES = ("street", "district")
+_DT = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's SQLite DATETIME storage format
+
+
+@dataclass
+class SeedReport:
+    scale: str
+    seed: int
+    end: datetime
+    seconds: float
+    counts: dict[str, int] = field(default_factory=dict)
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _stage(progress: Progress | None, lo: float, hi: float) -> Progress | None:
+    if progress is None:
+        return None
+    return lambda f, msg: progress(lo + (hi - lo) * max(0.0, min(1.0, f)), msg)
+
+
+def default_end() -> datetime:
+    now = datetime.now()
+    return now.replace(minute=0, second=0, microsecond=0)
+
+
+def _wkb_lonlat(geoms: np.ndarray) -> tuple[list[bytes], np.ndarray]:
+    """Geometries in display metres → (WKB in EPSG:4490, bounds in metres)."""
+    bounds = shapely.bounds(geoms)
+    ll = crs.project_geometries(geoms, crs.PROJECTED, crs.GEOGRAPHIC)
+    return list(shapely.to_wkb(ll)), bounds
+
+
+def _fmt_times(a: np.ndarray) -> list[str | None]:
+    out: list[str | None] = []
+    for v in a.astype("datetime64[s]").astype(object):
+        out.append(None if v is None else v.strftime(_DT))
+    return out
+
+
+def _cells(x: np.ndarray) -> list[int]:
+    return np.floor(x / CELL_SIZE).astype(np.int64).tolist()
+
+
+def _demo_staff(departments, street_codes: list[str]) -> list[tuple]:  # type: ignore[no-untyped-def]
+    """A believable roster: the centre's posts, supervisors per street, department staff."""
+    surnames = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
+    given = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏飞宇浩然欣怡子涵梓轩"
+    rng = np.random.default_rng(7)
+
+    def name() -> str:
+        return surnames[rng.integers(len(surnames))] + "".join(
+            given[i] for i in rng.integers(len(given), size=rng.integers(1, 3)))
+
+    rows: list[tuple] = []
+    for role, prefix, n in ((Role.OPERATOR, "op", 12), (Role.SHIFT_LEADER, "sl", 4),
+                            (Role.DISPATCHER, "dp", 8), (Role.MANAGER, "mg", 3),
+                            (Role.VIDEO_SUPERVISOR, "vs", 12), (Role.ADMIN, "admin", 1)):
+        for i in range(1, n + 1):
+            login = prefix if role is Role.ADMIN else f"{prefix}{i:02d}"
+            rows.append((login, name(), role.value, None, None))
+    for s in street_codes:
+        for i in range(1, 4):
+            rows.append((f"fs{s[-3:]}{i}", name(), Role.FIELD_SUPERVISOR.value, None, s))
+        rows.append((f"gw{s[-3:]}1", name(), Role.GRID_WORKER.value, None, s))
+    for d in departments:
+        if d.kind is DepartmentKind.STREET and d.street_code not in street_codes:
+            continue
+        rows.append((f"dept{d.code[-6:]}", name(), Role.DEPARTMENT.value, d.code, d.street_code))
+    return rows
+
+
+def build_dataset(scale: str = "district", *, seed: int = DEFAULT_SEED,
+                  end: datetime | None = None, progress: Progress | None = None,
+                  timings: dict[str, float] | None = None) -> tuple[Dataset, dict[str, int]]:
+    """Generate the demo district and turn it into rows for the store."""
+    from app.gis.demogen import generate
+    from app.services.demo_cases import generate_case_history
+
+    if scale not in SCALES:
+        raise ValueError(f"Unknown scale “{scale}”: choose one of {', '.join(SCALES)}")
+    end = end or default_end()
+    timings = timings if timings is not None else {}
+    t0 = time.perf_counter()
+    d = generate(scale, seed=seed, progress=_stage(progress, 0.0, 0.45))
+    timings["geometry"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    cat = load_catalogue()
+    departments = load_departments()
+    owners = load_type_owners()
+    grid_cent = shapely.centroid(d.grid_polys)
+    gx, gy = shapely.get_x(grid_cent), shapely.get_y(grid_cent)
+    grid_radius = np.sqrt(shapely.area(d.grid_polys)) / 2.0
+    grid_street = [d.community_street[i] for i in d.grid_community_index]
+    cases = generate_case_history(
+        grid_x=gx, grid_y=gy, grid_radius=grid_radius,
+        grid_street_codes=np.array(grid_street), part_x=d.part_x, part_y=d.part_y,
+        part_type_codes=d.part_type, part_grid_index=d.part_grid_index,
+        grid_polys=d.grid_polys, catalogue=cat,
+        departments=departments, type_owners=owners, end=end, seed=seed,
+        progress=_stage(progress, 0.45, 0.5),
+    )
+    timings["cases"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    ds = Dataset()
+    outline_wkb, _ = _wkb_lonlat(np.array([d.outline], dtype=object))
+    ds.add("meta", ("key", "value"), [
+        ("seed.scale", scale), ("seed.seed", str(seed)), ("seed.end", end.isoformat()),
+        ("seed.generated_at", datetime.now().isoformat(timespec="seconds")),
+        ("district.code", d.district_code), ("district.name", d.district_name),
+    ])
+    ds.add("district", ("code", "name", "area_km2", "geom"),
+           [(d.district_code, d.district_name, float(d.outline.area / 1e6), outline_wkb[0])])
+
+    wkb, b = _wkb_lonlat(d.street_polys)
+    areas = shapely.area(d.street_polys) / 1e6
+    ds.add("street", ("code", "name", "kind", "area_km2", "geom", "minx", "miny", "maxx", "maxy"),
+           [(c, n, "镇" if n.endswith(("地区", "镇")) else "街道", float(a), w, *map(float, bb))
+            for c, n, a, w, bb in zip(d.street_codes, d.street_names, areas, wkb, b,
+                                      strict=True)], label="街道")
+    wkb, b = _wkb_lonlat(d.community_polys)
+    ds.add("community", ("code", "name", "street_code", "households", "residents", "geom",
+                         "minx", "miny", "maxx", "maxy"),
+           [(c, n, s, int(h), int(r), w, *map(float, bb)) for c, n, s, h, r, w, bb in zip(
+               d.community_codes, d.community_names, d.community_street,
+               d.community_households, d.community_residents, wkb, b, strict=True)],
+           label="社区")
+    wkb, b = _wkb_lonlat(d.grid_polys)
+    gareas = shapely.area(d.grid_polys)
+    census = date(2024, 6, 30).isoformat()
+    ds.add("unit_grid", ("grid_id", "community_code", "street_code", "name", "area_m2",
+                         "region_class", "households", "residents", "initial_date", "note",
+                         "geom", "minx", "miny", "maxx", "maxy"),
+           [(g, g[:12], g[:9], f"{d.community_names[ci]}{int(g[12:])}号网格", float(a), str(rc),
+             int(h), int(r), census, "", w, *map(float, bb))
+            for g, ci, a, rc, h, r, w, bb in zip(
+                d.grid_ids, d.grid_community_index, gareas, d.grid_region_class,
+                d.grid_households, d.grid_residents, wkb, b, strict=True)],
+           count=len(d.grid_ids), label="单元网格")
+    wkb, b = _wkb_lonlat(d.road_lines)
+    ds.add("road", ("id", "road_class", "name", "geom", "minx", "miny", "maxx", "maxy"),
+           [(i + 1, int(c), n, w, *map(float, bb)) for i, (c, n, w, bb) in enumerate(
+               zip(d.road_class, d.road_names, wkb, b, strict=True))], label="道路")
+    wkb, b = _wkb_lonlat(d.block_polys)
+    ds.add("block", ("id", "geom", "minx", "miny", "maxx", "maxy"),
+           [(i + 1, w, *map(float, bb)) for i, (w, bb) in enumerate(zip(wkb, b, strict=True))],
+           label="建筑")
+    ds.add("catalogue", ("kind", "code", "name", "major_code", "major_name", "standard_ref"),
+           [(e.kind.value, e.code, e.name, e.major_code, e.major_name, e.standard_ref)
+            for e in cat], label="分类目录")
+    ds.add("department", ("code", "name", "kind", "street_code"),
+           [(x.code, x.name, x.kind.value, x.street_code) for x in departments])
+    ds.add("type_owner", ("type_code", "competent_code", "owner_code", "maintainer_code"),
+           [(o.type_code, o.competent_code, o.owner_code, o.maintainer_code)
+            for o in owners.values()])
+    ds.add("staff", ("login", "name", "role", "department_code", "street_code"),
+           _demo_staff(departments, list(d.street_codes)))
+
+    # Parts: ids, departments by type, census dates spread over 2019–2024.
+    n = len(d.part_x)
+    rng = np.random.default_rng(seed + 1)
+    lon, lat = crs.to_geographic(d.part_x, d.part_y)
+    types = d.part_type.astype(str)
+    uniq, inv = np.unique(types, return_inverse=True)
+    comp = np.array([owners[t].competent_code for t in uniq], dtype=object)[inv]
+    own = np.array([owners[t].owner_code for t in uniq], dtype=object)[inv]
+    mnt = np.array([owners[t].maintainer_code for t in uniq], dtype=object)[inv]
+    statuses = [s.value for s in PartStatus]
+    status = np.array(statuses, dtype=object)[d.part_status]
+    d0 = np.datetime64("2019-03-01") + rng.integers(0, 5 * 365, n).astype("timedelta64[D]")
+    init = d0.astype(str)
+    changed = d.part_status != 0
+    d1 = (d0 + rng.integers(30, 700, n).astype("timedelta64[D]")).astype(str)
+    chg = np.where(changed, d1, None)
+    pid = np.char.add(np.char.add(d.district_code, types),
+                      np.char.zfill(d.part_serial.astype(str), 6))
+    grid_ids = np.array(d.grid_ids, dtype=object)[d.part_grid_index]
+    major = np.array([int(t[:2]) for t in uniq], dtype=np.int8)[inv]
+    ds.add("part", ("id", "part_id", "type_code", "major", "dept_code", "owner_code",
+                    "maintainer_code", "grid_id", "status", "initial_date", "change_date",
+                    "data_source", "lon", "lat", "x", "y", "cell"),
+           zip(range(1, n + 1), pid.tolist(), types.tolist(), major.tolist(), comp.tolist(),
+               own.tolist(), mnt.tolist(), grid_ids.tolist(), status.tolist(), init.tolist(),
+               chg.tolist(), repeat("实测", n), lon.tolist(), lat.tolist(),
+               d.part_x.tolist(), d.part_y.tolist(), _cells(d.part_x), strict=True),
+           count=n, label="部件")
+
+    m = len(cases.number)
+    clon, clat = crs.to_geographic(cases.x, cases.y)
+    part_ids = np.where(cases.part_index >= 0, pid[np.maximum(cases.part_index, 0)], None) \
+        if n else np.full(m, None, dtype=object)
+    cgrid = np.array(d.grid_ids, dtype=object)[cases.grid_index]
+    ds.add("case_", ("id", "number", "kind", "type_code", "lon", "lat", "x", "y", "grid_id",
+                     "source", "reported_at", "description", "state", "urgency", "level",
+                     "address", "part_id", "dept_code", "deadline", "closed_at", "version",
+                     "cell"),
+           zip(range(1, m + 1), cases.number.tolist(), cases.kind.tolist(),
+               cases.type_code.tolist(), clon.tolist(), clat.tolist(), cases.x.tolist(),
+               cases.y.tolist(), cgrid.tolist(), cases.source.tolist(),
+               _fmt_times(cases.reported_at), cases.description.tolist(),
+               cases.state.tolist(), cases.urgency.tolist(), cases.level.tolist(),
+               [""] * m, part_ids.tolist(),
+               [c or None for c in cases.dept_code.tolist()], _fmt_times(cases.deadline),
+               _fmt_times(cases.closed_at), [0] * m, _cells(cases.x), strict=True),
+           count=m, label="案件")
+    timings["rows"] = time.perf_counter() - t0
+    counts = {"streets": len(d.street_codes), "communities": len(d.community_codes),
+              "grids": len(d.grid_ids), "parts": n, "cases": m}
+    return ds, counts
+
+
+def seed(store: Store, scale: str = "district", *, seed: int = DEFAULT_SEED,
+         end: datetime | None = None, progress: Progress | None = None) -> SeedReport:
+    """Replace the store's content with the demo district, atomically."""
+    end = end or default_end()
+    t_all = time.perf_counter()
+    timings: dict[str, float] = {}
+    ds, counts = build_dataset(scale, seed=seed, end=end, progress=progress, timings=timings)
+    t0 = time.perf_counter()
+    store.replace_all(ds, _stage(progress, 0.5, 1.0))
+    timings["write"] = time.perf_counter() - t0
+    if progress:
+        progress(1.0, "完成")
+    return SeedReport(scale, seed, end, time.perf_counter() - t_all, counts, timings)
+

@@ -1,0 +1,89 @@
+"""Engine creation, database location and schema migrations."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+
+ENV_VAR = "CITYGRID_DB"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def default_db_path() -> Path:
+    """The embedded database: a file in the user's data directory."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("CityGrid", appauthor=False)) / "citygrid.sqlite"
+
+
+def resolve_db_url(url: str | None = None) -> str:
+    """``--db`` wins, then ``CITYGRID_DB``, then the per-user SQLite file.
+
+    A bare file path is accepted and turned into a SQLite URL.
+    """
+    url = url or os.environ.get(ENV_VAR) or str(default_db_path())
+    if "://" not in url:
+        path = Path(url).expanduser().resolve()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{path}"
+    return url
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    cur = dbapi_conn.cursor()
+    # WAL lets the map read while a writer (seed, intake) commits; NORMAL sync is safe in WAL.
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache
+    cur.execute("PRAGMA temp_store=MEMORY")
+    cur.close()
+
+
+def make_engine(url: str | None = None) -> Engine:
+    url = resolve_db_url(url)
+    if make_url(url).get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    return engine
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest migration (Alembic), creating it on an empty DB."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+@dataclass
+class StoreInfo:
+    url: str
+    backend: str
+    revision: str | None
+
+
+def describe(engine: Engine) -> StoreInfo:
+    return StoreInfo(
+        url=engine.url.render_as_string(hide_password=True),
+        backend=engine.url.get_backend_name(),
+        revision=current_revision(engine) if inspect(engine).has_table("alembic_version")
+        else None,
+    )

@@ -1,0 +1,114 @@
+"""Application set-up: fonts, translations, first-start seeding, screenshots."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.paths import RESOURCES_DIR
+
+I18N_DIR = RESOURCES_DIR / "i18n"
+# Chinese text needs a CJK font. Qt asks fontconfig for fallbacks, but naming the usual
+# CJK families first makes the choice stable across machines (README: "Fonts").
+CJK_FAMILIES = ["Noto Sans CJK SC", "WenQuanYi Micro Hei", "Source Han Sans SC",
+                "Microsoft YaHei", "PingFang SC", "Sans Serif"]
+
+_translators: list[QTranslator] = []
+
+
+def ensure_app(offscreen: bool = False) -> QApplication:
+    if offscreen and "QT_QPA_PLATFORM" not in os.environ:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName("CityGrid")
+        app.setOrganizationName("CityGrid")
+        font = QFont()
+        font.setFamilies(CJK_FAMILIES)
+        font.setPointSize(10)
+        app.setFont(font)
+    return app  # type: ignore[return-value]
+
+
+def install_language(lang: str) -> str:
+    """Install the translators for ``lang`` ('zh_CN' or 'en'); returns the language used.
+
+    Source strings are English; zh_CN comes from resources/i18n/citygrid_zh_CN.qm plus Qt's
+    own qtbase translation for standard dialogs.
+    """
+    app = QApplication.instance()
+    for t in _translators:
+        app.removeTranslator(t)
+    _translators.clear()
+    if lang == "en":
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+        return "en"
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    ours = QTranslator()
+    if ours.load(str(I18N_DIR / f"citygrid_{lang}.qm")):
+        app.installTranslator(ours)
+        _translators.append(ours)
+    qt = QTranslator()
+    if qt.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt)
+        _translators.append(qt)
+    return lang
+
+
+def saved_language(default: str = "zh_CN") -> str:
+    return str(QSettings().value("ui/language", default))
+
+
+def run_gui(db: str | None = None, lang: str = "zh_CN", scale: str = "district") -> int:
+    app = ensure_app()
+    from app.store.store import Store
+    from app.ui.main_window import MainWindow
+    from app.ui.seed_dialog import seed_with_progress
+
+    install_language(lang if lang != "zh_CN" else saved_language(lang))
+    try:
+        store = Store.open(db)
+    except Exception as exc:  # noqa: BLE001 - show the user what is wrong with the DB
+        QMessageBox.critical(None, "CityGrid", f"{exc}")
+        return 1
+    if not store.is_seeded() and not seed_with_progress(store, scale):
+        return 1
+    win = MainWindow(store)
+    win.show()
+    win.load_async()
+    return app.exec()
+
+
+def screenshot(out: str, db: str | None = None, lang: str = "zh_CN",
+               size: tuple[int, int] = (1600, 1000), view: str = "district") -> int:
+    """Render the real main window offscreen, fully loaded, and save it as PNG."""
+    app = ensure_app(offscreen=True)
+    from app.store.store import Store
+    from app.ui.main_window import MainWindow
+
+    install_language(lang)
+    store = Store.open(db)
+    if not store.is_seeded():
+        print(f"The database {store.url} is empty: run `python main.py seed` first.",
+              file=sys.stderr)
+        return 2
+    win = MainWindow(store)
+    win.resize(*size)
+    win.show()
+    win.load_sync()
+    if not win.apply_view(view):
+        print(f"Unknown view “{view}”: use district, street:<code> or grid:<id>",
+              file=sys.stderr)
+        return 2
+    for _ in range(5):
+        app.processEvents()
+    QGuiApplication.sync()
+    ok = win.grab().save(out)
+    win.close()
+    print(f"Saved {out}" if ok else f"Could not write {out}")
+    return 0 if ok else 1
