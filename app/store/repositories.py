@@ -138,10 +138,13 @@ class AdminRepository(_Repo):
         minx, miny, maxx, maxy = bbox
         with self.engine.connect() as c:
             if self.is_sqlite:
+                # The R*Tree keeps 32-bit floats rounded outwards: it pre-filters, and the
+                # exact box columns decide.
                 rows = c.execute(text(
                     "SELECT g.grid_id FROM unit_grid_rtree r JOIN unit_grid g ON g.rowid = r.id "
                     "WHERE r.maxx >= :minx AND r.minx <= :maxx AND r.maxy >= :miny "
-                    "AND r.miny <= :maxy ORDER BY g.grid_id"
+                    "AND r.miny <= :maxy AND g.maxx >= :minx AND g.minx <= :maxx "
+                    "AND g.maxy >= :miny AND g.miny <= :maxy ORDER BY g.grid_id"
                 ), dict(minx=minx, miny=miny, maxx=maxx, maxy=maxy))
             else:
                 rows = c.execute(
@@ -313,12 +316,14 @@ class PartRepository(_Repo):
     def point_arrays(self) -> PointArrays:
         """All parts as arrays for the map: rowid, x, y, major class, status code."""
         with self.engine.connect() as c:
-            if self.is_sqlite:
-                raw = c.connection.driver_connection  # sqlite3 connection: skip row objects
-                cur = raw.execute("SELECT id, x, y, major FROM part ORDER BY id")
+            # The DBAPI cursor (sqlite3 or psycopg) gives plain tuples: no Row objects for
+            # a million parts.
+            cur = c.connection.driver_connection.cursor()
+            try:
+                cur.execute("SELECT id, x, y, major FROM part ORDER BY id")
                 data = cur.fetchall()
-            else:
-                data = c.execute(text("SELECT id, x, y, major FROM part ORDER BY id")).all()
+            finally:
+                cur.close()
         if not data:
             e = np.empty(0)
             return PointArrays(e.astype(np.int64), e, e, {"major": e.astype(np.int8)})

@@ -10,14 +10,10 @@ from app.store.store import Store
 from app.ui.workers import Worker
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("SeedDialog", text)
-
-
 def seed_with_progress(store: Store, scale: str = "district") -> bool:
     """Seed ``store`` on a worker thread while a modal progress dialog shows the stage."""
-    dlg = QProgressDialog(_tr("Creating the demo district…"), "", 0, 1000)
-    dlg.setWindowTitle(_tr("CityGrid — first start"))
+    dlg = QProgressDialog(QCoreApplication.translate("SeedDialog", "Creating the demo district…"), "", 0, 1000)
+    dlg.setWindowTitle(QCoreApplication.translate("SeedDialog", "CityGrid — first start"))
     dlg.setCancelButton(None)  # the seed is one transaction; stopping half-way gains nothing
     dlg.setWindowModality(Qt.WindowModality.ApplicationModal)
     dlg.setMinimumDuration(0)
@@ -28,7 +24,7 @@ def seed_with_progress(store: Store, scale: str = "district") -> bool:
 
     def on_progress(f: float, msg: str) -> None:
         dlg.setValue(int(f * 1000))
-        dlg.setLabelText(_tr("Creating the demo district…") + f"\n{msg}")
+        dlg.setLabelText(QCoreApplication.translate("SeedDialog", "Creating the demo district…") + f"\n{msg}")
 
     def on_done(rep: object) -> None:
         outcome["report"] = rep
@@ -47,8 +43,8 @@ def seed_with_progress(store: Store, scale: str = "district") -> bool:
     loop.exec()
     dlg.close()
     if "error" in outcome:
-        QMessageBox.critical(None, _tr("CityGrid"),
-                             _tr("The demo district could not be created:") +
+        QMessageBox.critical(None, QCoreApplication.translate("SeedDialog", "CityGrid"),
+                             QCoreApplication.translate("SeedDialog", "The demo district could not be created:") +
                              f"\n{outcome['error']}")
         return False
     return True

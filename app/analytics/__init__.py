@@ -1,0 +1,1 @@
+"""Hotspots and evaluation indicators; no Qt."""

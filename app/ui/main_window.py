@@ -1,0 +1,392 @@
+"""The CityGrid main window: map in the centre, layer and attribute docks, search."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QToolBar,
+    QWidget,
+)
+
+from app.domain.case import CaseState
+from app.gis import crs
+from app.map.district_layers import build_layers, index_of_rowid, insert_parts
+from app.map.layers import LayerList, PointLayer
+from app.map.render import MapCanvas
+from app.services import map_data, queries
+from app.services.map_data import MapData
+from app.store.repositories import PointArrays
+from app.store.store import Store
+from app.ui import texts
+from app.ui.attribute_panel import AttributePanel
+from app.ui.layer_panel import LayerPanel
+from app.ui.workers import Worker
+
+
+class MainWindow(QMainWindow):
+    loaded = Signal()  # vector layers are on the map (interactive)
+    parts_loaded = Signal()  # the 1.4 M parts layer has arrived
+    language_requested = Signal(str)  # 'zh_CN' | 'en'
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.data: MapData | None = None
+        self.layers = LayerList()
+        self._workers: list[Worker] = []
+        self.t_created = time.perf_counter()
+        self.t_interactive: float | None = None
+        self.setWindowTitle(self.tr("CityGrid — Grid Management Command Centre"))
+        self.resize(1500, 950)
+
+        self.canvas = MapCanvas()
+        self.canvas.setObjectName("mapCanvas")
+        self.setCentralWidget(self.canvas)
+        self.canvas.cursor_moved.connect(self._on_cursor_moved)
+        self.canvas.clicked.connect(self.identify_at)
+        self.canvas.view_changed.connect(self._on_view_changed)
+
+        self.layer_panel = LayerPanel()
+        self.layer_panel.zoom_to_layer.connect(self.canvas.zoom_to_layer)
+        self.layer_dock = self._dock(self.tr("Layers"), self.layer_panel, "layerDock",
+                                     Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.attr_panel = AttributePanel()
+        self.attr_dock = self._dock(self.tr("Attributes"), self.attr_panel, "attrDock",
+                                    Qt.DockWidgetArea.RightDockWidgetArea)
+
+        self._build_toolbar()
+        self._build_menus()
+        self._build_status_bar()
+
+    # -- construction ---------------------------------------------------------------------
+    def _dock(self, title: str, widget: QWidget, name: str,
+              area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setMinimumWidth(260)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_toolbar(self) -> None:
+        tb = QToolBar(self.tr("Map"), self)
+        tb.setObjectName("mapToolbar")
+        tb.setMovable(False)
+        self.addToolBar(tb)
+        self.act_full = QAction(self.tr("Full extent"), self)
+        self.act_full.setShortcut(QKeySequence(Qt.Key.Key_Home))
+        self.act_full.setToolTip(self.tr("Show the whole district (Home)"))
+        self.act_full.triggered.connect(self.zoom_full)
+        self.act_zoom_in = QAction(self.tr("Zoom in"), self)
+        self.act_zoom_in.setShortcut(QKeySequence.StandardKey.ZoomIn)
+        self.act_zoom_in.triggered.connect(lambda: self._zoom_by(0.5))
+        self.act_zoom_out = QAction(self.tr("Zoom out"), self)
+        self.act_zoom_out.setShortcut(QKeySequence.StandardKey.ZoomOut)
+        self.act_zoom_out.triggered.connect(lambda: self._zoom_by(2.0))
+        for a in (self.act_full, self.act_zoom_in, self.act_zoom_out):
+            tb.addAction(a)
+        tb.addSeparator()
+        self.search_box = QLineEdit()
+        self.search_box.setObjectName("searchBox")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setPlaceholderText(
+            self.tr("Search: grid id, part id, case number, street or community (Ctrl+F)"))
+        self.search_box.setMinimumWidth(420)
+        self.search_box.returnPressed.connect(lambda: self.search(self.search_box.text()))
+        tb.addWidget(QLabel(" " + self.tr("Search") + " "))
+        tb.addWidget(self.search_box)
+        self.act_find = QAction(self.tr("Find"), self)
+        self.act_find.setShortcut(QKeySequence.StandardKey.Find)
+        self.act_find.triggered.connect(self._focus_search)
+        self.addAction(self.act_find)
+
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        m_file = mb.addMenu(self.tr("&File"))
+        act_quit = QAction(self.tr("E&xit"), self)
+        act_quit.setShortcut(QKeySequence.StandardKey.Quit)
+        act_quit.triggered.connect(self.close)
+        m_file.addAction(act_quit)
+        m_view = mb.addMenu(self.tr("&View"))
+        for a in (self.act_full, self.act_zoom_in, self.act_zoom_out):
+            m_view.addAction(a)
+        m_view.addSeparator()
+        m_view.addAction(self.layer_dock.toggleViewAction())
+        m_view.addAction(self.attr_dock.toggleViewAction())
+        m_lang = mb.addMenu(self.tr("&Language"))
+        group = QActionGroup(self)
+        self.lang_actions: dict[str, QAction] = {}
+        current = QSettings().value("ui/language", "zh_CN")
+        for code, label in (("zh_CN", "中文（简体）"), ("en", "English")):
+            a = QAction(label, self, checkable=True)
+            a.setChecked(code == current)
+            a.triggered.connect(lambda _=False, c=code: self.request_language(c))
+            group.addAction(a)
+            m_lang.addAction(a)
+            self.lang_actions[code] = a
+        m_help = mb.addMenu(self.tr("&Help"))
+        act_about = QAction(self.tr("About CityGrid"), self)
+        act_about.triggered.connect(self._about)
+        m_help.addAction(act_about)
+
+    def _build_status_bar(self) -> None:
+        sb = self.statusBar()
+        self.coord_label = QLabel("")
+        self.coord_label.setObjectName("coordLabel")
+        self.coord_label.setMinimumWidth(560)
+        self.scale_label = QLabel("")
+        self.scale_label.setObjectName("scaleLabel")
+        self.load_bar = QProgressBar()
+        self.load_bar.setObjectName("loadBar")
+        self.load_bar.setMaximumWidth(200)
+        self.load_bar.setRange(0, 0)
+        self.load_bar.setFormat(self.tr("Loading parts…"))
+        self.load_bar.setTextVisible(True)
+        self.load_bar.hide()
+        self.db_label = QLabel(self._db_text())
+        self.db_label.setObjectName("dbLabel")
+        sb.addWidget(self.coord_label)
+        sb.addWidget(self.scale_label)
+        sb.addPermanentWidget(self.load_bar)
+        sb.addPermanentWidget(self.db_label)
+
+    def _db_text(self) -> str:
+        backend = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(self.store.backend,
+                                                                      self.store.backend)
+        return self.tr("Database: %1").replace("%1", backend)
+
+    # -- loading --------------------------------------------------------------------------
+    def _titles(self) -> dict[str, str]:
+        return {k: texts.tr(v) for k, v in texts.LAYERS.items()}
+
+    def _state_labels(self) -> list[str]:
+        return [texts.tr(texts.STATES[s]) for s in CaseState]
+
+    def _part_labels(self) -> list[str]:
+        return [texts.tr(t) for t in texts.PART_MAJORS]
+
+    def _show_vector(self, data: MapData) -> None:
+        self.data = data
+        self.layers = build_layers(data, self._titles(), self._state_labels(),
+                                   self._part_labels())
+        self.canvas.set_layers(self.layers)
+        self.layer_panel.set_layers(self.layers)
+        self.zoom_full()
+        self.t_interactive = time.perf_counter()
+        self.loaded.emit()
+
+    def _show_parts(self, parts: PointArrays) -> None:
+        if self.data is not None:
+            self.data.parts = parts
+        insert_parts(self.layers, parts, self._titles()["parts"], self._part_labels())
+        self.load_bar.hide()
+        self.statusBar().showMessage(
+            self.tr("%1 parts loaded").replace("%1", f"{len(parts.x):,}"), 4000)
+        self.parts_loaded.emit()
+
+    def load_sync(self) -> None:
+        """Load everything on the calling thread (screenshots, tests, benchmarks)."""
+        self._show_vector(map_data.load_vector_layers(self.store))
+        self._show_parts(map_data.load_parts(self.store))
+        self.canvas.flush()
+
+    def load_async(self) -> None:
+        """Vector layers first (map interactive), then the parts layer in the background."""
+        w = Worker(lambda: map_data.load_vector_layers(self.store), parent=self)
+        w.done.connect(self._on_vector_ready)
+        w.failed.connect(self._on_load_failed)
+        self._workers.append(w.start())
+
+    def _on_vector_ready(self, data: MapData) -> None:
+        self._show_vector(data)
+        self.load_bar.show()
+        w = Worker(lambda: map_data.load_parts(self.store), parent=self)
+        w.done.connect(self._show_parts)
+        w.failed.connect(self._on_load_failed)
+        self._workers.append(w.start())
+
+    def _on_load_failed(self, message: str) -> None:
+        self.load_bar.hide()
+        QMessageBox.critical(self, self.tr("CityGrid"),
+                             self.tr("The map data could not be loaded:") + "\n" + message)
+
+    # -- navigation -----------------------------------------------------------------------
+    def zoom_full(self) -> None:
+        if "streets" in self.layers:
+            self.canvas.zoom_to_layer("streets", margin=0.02)
+
+    def _zoom_by(self, factor: float) -> None:
+        x0, y0, x1, y1 = self.canvas.view_bounds()
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        self.canvas.center_on(cx, cy, (x1 - x0) * factor)
+
+    def _focus_search(self) -> None:
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+    def apply_view(self, view: str) -> bool:
+        """'district', 'street:<code>' or 'grid:<id>' (the screenshot command's --view)."""
+        if view == "district":
+            self.zoom_full()
+        else:
+            kind, _, key = view.partition(":")
+            if kind not in ("street", "community", "grid") or not key:
+                return False
+            bb = self.store.admin.bbox_of(kind, key)
+            if bb is None:
+                return False
+            self.canvas.zoom_to(bb, margin=0.05 if kind == "street" else 0.6)
+            self._highlight(kind, key)
+            if kind == "grid":
+                self.attr_panel.show_info(queries.identify_grid(self.store, key))
+        self.canvas.flush()
+        return True
+
+    # -- search and identify ----------------------------------------------------------------
+    def search(self, text: str) -> list[queries.SearchHit]:
+        hits = queries.search(self.store, text)
+        if not hits:
+            self.statusBar().showMessage(self.tr("Nothing found for “%1”").replace("%1", text),
+                                         5000)
+        elif len(hits) == 1:
+            self.go_to(hits[0])
+        else:
+            menu = QMenu(self)
+            menu.setObjectName("searchResults")
+            for h in hits:
+                a = menu.addAction(f"{texts.field_label(h.kind)}  {h.label}")
+                a.triggered.connect(lambda _=False, hit=h: self.go_to(hit))
+            self._search_menu = menu
+            menu.popup(self.search_box.mapToGlobal(self.search_box.rect().bottomLeft()))
+        return hits
+
+    def go_to(self, hit: queries.SearchHit) -> None:
+        margin = 0.05 if hit.kind in ("street", "community") else 0.8
+        self.canvas.zoom_to(hit.bbox, margin=margin)
+        self._highlight(hit.kind, hit.key)
+        info = None
+        if hit.kind == "grid":
+            info = queries.identify_grid(self.store, hit.key)
+        elif hit.kind in ("part", "case"):
+            info = self._identify_point(hit.kind, hit.key)
+        if info is not None:
+            self.attr_panel.show_info(info)
+        self.canvas.flush()
+
+    def _identify_point(self, kind: str, key: str) -> queries.FeatureInfo | None:
+        if kind == "part":
+            p = self.store.parts.get(key)
+            rowid = self.store.parts.rowids_in_bbox(
+                (*crs.to_projected(p.lon, p.lat),) * 2) if p else []
+            return queries.identify_part(self.store, int(rowid[0])) if len(rowid) else None
+        case = self.store.cases.get(key)
+        return queries.identify_case(self.store, case.id) if case and case.id else None
+
+    def _highlight(self, kind: str, key: str) -> None:
+        for layer in self.layers:
+            layer.highlight = None
+        name = {"street": "streets", "community": "communities", "grid": "grids"}.get(kind)
+        if name and name in self.layers:
+            self.layers[name].highlight_id(key)
+        elif kind == "grid" or kind in ("part", "case"):
+            self._highlight_point(kind, key)
+
+    def _highlight_point(self, kind: str, key: str) -> None:
+        layer_name = "parts" if kind == "part" else "cases"
+        if layer_name not in self.layers:
+            return
+        layer = self.layers[layer_name]
+        assert isinstance(layer, PointLayer)
+        if kind == "part":
+            p = self.store.parts.get(key)
+            if p is None:
+                return
+            rowids = self.store.parts.rowids_in_bbox((*crs.to_projected(p.lon, p.lat),) * 2)
+            rowid = int(rowids[0]) if len(rowids) else None
+        else:
+            c = self.store.cases.get(key)
+            rowid = c.id if c else None
+        if rowid is not None:
+            layer.highlight = index_of_rowid(layer, rowid)
+
+    def identify_at(self, x: float, y: float) -> queries.FeatureInfo | None:
+        """Identify the top feature under a click: case, part, then grid, community, street."""
+        hits = dict(self.canvas.identify(x, y))
+        info = None
+        for name in ("cases", "parts", "grids", "communities", "streets"):
+            if name not in hits:
+                continue
+            layer = self.layers[name]
+            idx = hits[name]
+            for other in self.layers:
+                other.highlight = None
+            layer.highlight = idx
+            key = layer.ids[idx]
+            if name == "cases":
+                info = queries.identify_case(self.store, int(key))
+            elif name == "parts":
+                info = queries.identify_part(self.store, int(key))
+            elif name == "grids":
+                info = queries.identify_grid(self.store, str(key))
+            else:
+                info = self._admin_info(name, str(key))
+            break
+        self.attr_panel.show_info(info)
+        return info
+
+    def _admin_info(self, name: str, code: str) -> queries.FeatureInfo:
+        streets, comms = self.store.admin.names()
+        kind = "street" if name == "streets" else "community"
+        label = (streets if kind == "street" else comms).get(code, code)
+        hierarchy = [("street", f"{code[:9]} {streets.get(code[:9], '')}")]
+        fields = [("name", label), (kind, code)]
+        return queries.FeatureInfo(kind, code, label, fields, hierarchy)
+
+    # -- status bar -----------------------------------------------------------------------
+    def _on_cursor_moved(self, x: float, y: float) -> None:
+        lon, lat = crs.to_geographic(x, y)
+        self.coord_label.setText(
+            self.tr("Lon/lat (CGCS2000) %1, %2   Gauss-Krüger CM117E X %3 m, Y %4 m")
+            .replace("%1", f"{lon:.6f}").replace("%2", f"{lat:.6f}")
+            .replace("%3", f"{x:,.1f}").replace("%4", f"{y:,.1f}"))
+
+    def _on_view_changed(self, bounds: tuple[float, float, float, float]) -> None:
+        width_m = bounds[2] - bounds[0]
+        px = max(self.canvas.width(), 1)
+        # 96 dpi screen: one pixel is 0.2646 mm.
+        denom = width_m / (px * 0.0002646)
+        self.scale_label.setText(f"1:{denom:,.0f}")
+
+    # -- language -------------------------------------------------------------------------
+    def request_language(self, code: str) -> None:
+        QSettings().setValue("ui/language", code)
+        self.language_requested.emit(code)
+        if not self.receivers(self.language_requested):
+            QMessageBox.information(self, "CityGrid",
+                                    self.tr("The language changes when CityGrid restarts."))
+
+    def _about(self) -> None:
+        QMessageBox.about(self, self.tr("About CityGrid"), self.tr(
+            "CityGrid — a desktop GIS command centre for grid-based urban management: "
+            "unit grids, city parts and cases on one map."))
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        for w in self._workers:
+            w.wait(10_000)
+        self.canvas.close()
+        super().closeEvent(event)
+
+
+def app_instance() -> QApplication:
+    return QApplication.instance()  # type: ignore[return-value]
