@@ -296,6 +296,10 @@ class PartRepository(_Repo):
             r = c.execute(select(*_PART_COLS).where(PartRow.id == int(rowid))).first()
             return self._to_domain(r, *self._lookups(c)) if r else None
 
+    def rowid_of(self, part_id: str) -> int | None:
+        with self.engine.connect() as c:
+            return c.execute(select(PartRow.id).where(PartRow.part_id == part_id)).scalar()
+
     def in_bbox(self, bbox: BBox, limit: int | None = None) -> list[CityPart]:
         ids = self.rowids_in_bbox(bbox, limit)
         if not len(ids):

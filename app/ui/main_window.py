@@ -286,10 +286,8 @@ class MainWindow(QMainWindow):
 
     def _identify_point(self, kind: str, key: str) -> queries.FeatureInfo | None:
         if kind == "part":
-            p = self.store.parts.get(key)
-            rowid = self.store.parts.rowids_in_bbox(
-                (*crs.to_projected(p.lon, p.lat),) * 2) if p else []
-            return queries.identify_part(self.store, int(rowid[0])) if len(rowid) else None
+            rowid = self.store.parts.rowid_of(key)
+            return queries.identify_part(self.store, rowid) if rowid is not None else None
         case = self.store.cases.get(key)
         return queries.identify_case(self.store, case.id) if case and case.id else None
 
@@ -299,7 +297,7 @@ class MainWindow(QMainWindow):
         name = {"street": "streets", "community": "communities", "grid": "grids"}.get(kind)
         if name and name in self.layers:
             self.layers[name].highlight_id(key)
-        elif kind == "grid" or kind in ("part", "case"):
+        elif kind in ("part", "case"):
             self._highlight_point(kind, key)
 
     def _highlight_point(self, kind: str, key: str) -> None:
@@ -309,11 +307,7 @@ class MainWindow(QMainWindow):
         layer = self.layers[layer_name]
         assert isinstance(layer, PointLayer)
         if kind == "part":
-            p = self.store.parts.get(key)
-            if p is None:
-                return
-            rowids = self.store.parts.rowids_in_bbox((*crs.to_projected(p.lon, p.lat),) * 2)
-            rowid = int(rowids[0]) if len(rowids) else None
+            rowid = self.store.parts.rowid_of(key)
         else:
             c = self.store.cases.get(key)
             rowid = c.id if c else None
