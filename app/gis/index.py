@@ -28,11 +28,13 @@ class GridIndex:
     """Vectorised point-in-polygon lookup for a partition of polygons (unit grids).
 
     ``polys`` is an array of shapely polygons (None or empty entries never match).
-    ``cell`` is the finest raster cell in metres (default: 1/8 of the median grid width);
-    ``levels`` the number of quadtree refinements above it.
+    ``cell`` is the finest raster cell in metres (default: 1/4 of the median grid width);
+    ``levels`` the number of quadtree refinements above it. On the district demo (8,525
+    grids, 1.4 M parts) finer cells answer more points from the raster but cost more to
+    build than they save; 1/4 and 6 levels gave the lowest build + assign time.
     """
 
-    def __init__(self, polys: np.ndarray, cell: float | None = None, levels: int = 5) -> None:
+    def __init__(self, polys: np.ndarray, cell: float | None = None, levels: int = 6) -> None:
         self.polys = np.asarray(polys, dtype=object)
         n = len(self.polys)
         valid = np.array([g is not None for g in self.polys], dtype=bool)
@@ -51,7 +53,7 @@ class GridIndex:
         minx, miny, maxx, maxy = shapely.total_bounds(self.polys[valid])
         if cell is None:
             w = np.sqrt(np.median(shapely.area(self.polys[valid])))
-            cell = float(w) / 8.0
+            cell = float(w) / 4.0
             # Keep the finest raster below ~16 M cells (64 MB) whatever the input.
             cell = max(cell, np.sqrt((maxx - minx) * (maxy - miny) / 16e6), 1e-6)
         self.cell = float(cell)
@@ -74,6 +76,9 @@ class GridIndex:
                 size /= 2.0
             jj, ii = np.nonzero(code == _UNDECIDED)
             if not len(jj):
+                # All decided: the raster must still reach the finest cell size.
+                f = 2 ** (levels - level)
+                code = np.repeat(np.repeat(code, f, axis=0), f, axis=1)
                 break
             x0 = self.x0 + ii * size
             y0 = self.y0 + jj * size

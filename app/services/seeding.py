@@ -28,6 +28,8 @@ from app.store.store import Store
 Progress = Callable[[float, str], None]
 DEFAULT_SEED = 20261123
 SCALES = ("street", "district")
+DISTRICT_CASES_PER_DAY = 3000
+HAIDIAN_GRIDS = 8562
 _DT = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's SQLite DATETIME storage format
 
 
@@ -127,6 +129,9 @@ def build_dataset(scale: str = "district", *, seed: int = DEFAULT_SEED,
         part_type_codes=d.part_type, part_grid_index=d.part_grid_index,
         grid_polys=d.grid_polys, catalogue=cat,
         departments=departments, type_owners=owners, end=end, seed=seed,
+        # ~3,000 cases a day for Haidian's 8,562 grids; a single street gets its share.
+        per_day=DISTRICT_CASES_PER_DAY if scale == "district"
+        else max(30, round(DISTRICT_CASES_PER_DAY * len(d.grid_ids) / HAIDIAN_GRIDS)),
         progress=_stage(progress, 0.45, 0.5),
     )
     timings["cases"] = time.perf_counter() - t0

@@ -78,9 +78,28 @@ def run_gui(db: str | None = None, lang: str = "zh_CN", scale: str = "district")
         return 1
     if not store.is_seeded() and not seed_with_progress(store, scale):
         return 1
-    win = MainWindow(store)
-    win.show()
-    win.load_async()
+    windows: list[MainWindow] = []
+
+    def open_window(view: tuple[float, float, float, float] | None = None) -> None:
+        win = MainWindow(store)
+        win.language_requested.connect(lambda code: switch_language(code))
+        win.live_language_switch = True
+        if view is not None:
+            win.loaded.connect(lambda: win.canvas.zoom_to(view, margin=0.0))
+        windows.append(win)
+        win.show()
+        win.load_async()
+
+    def switch_language(code: str) -> None:
+        # Qt widgets take their texts when built: rebuild the window in the new language
+        # on the same store and view (the data loads again in the background).
+        old = windows.pop()
+        view = old.canvas.view_bounds()
+        install_language(code)
+        open_window(view)
+        old.close()
+
+    open_window()
     return app.exec()
 
 

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QColorDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -17,7 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.map.layers import Layer, LayerList
+import numpy as np
+
+from app.map.layers import Layer, LayerList, PointLayer
 
 
 class LayerPanel(QWidget):
@@ -52,6 +55,11 @@ class LayerPanel(QWidget):
         self.down.setToolTip(self.tr("Move layer down"))
         self.down.clicked.connect(lambda: self._move(-1))
 
+        self.legend = QLabel()
+        self.legend.setObjectName("legend")
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setWordWrap(True)
+
         form = QFormLayout()
         form.addRow(self.tr("Opacity"), self.opacity)
         form.addRow(self.labels)
@@ -60,6 +68,7 @@ class LayerPanel(QWidget):
             row.addWidget(b)
         lay = QVBoxLayout(self)
         lay.addWidget(self.list, 1)
+        lay.addWidget(self.legend)
         lay.addLayout(form)
         lay.addLayout(row)
         self._sync_controls()
@@ -84,6 +93,8 @@ class LayerPanel(QWidget):
             self.list.addItem(it)
             if current is not None and layer.name == current.name:
                 self.list.setCurrentItem(it)
+        if self.list.currentItem() is None and self.list.count():
+            self.list.setCurrentRow(0)
         self.list.blockSignals(False)
         self._sync_controls()
 
@@ -111,6 +122,7 @@ class LayerPanel(QWidget):
         layer = self.current_layer()
         for w in (self.opacity, self.labels, self.colour, self.zoom, self.up, self.down):
             w.setEnabled(layer is not None)
+        self.legend.setText(self._legend_html(layer))
         if layer is None:
             return
         self.opacity.blockSignals(True)
@@ -119,6 +131,20 @@ class LayerPanel(QWidget):
         self.labels.blockSignals(True)
         self.labels.setChecked(layer.show_labels)
         self.labels.blockSignals(False)
+
+    @staticmethod
+    def _legend_html(layer: Layer | None) -> str:
+        """Colour swatches of a categorised point layer (part classes, case states)."""
+        if not isinstance(layer, PointLayer) or not layer.category_labels:
+            return ""
+        present = set(np.unique(layer.category).tolist()) if layer.n_features else set()
+        rows = []
+        for i, label in enumerate(layer.category_labels):
+            if i not in present or i >= len(layer.palette):
+                continue
+            r, g, b = layer.palette[i][:3]
+            rows.append(f"<span style='color:rgb({r},{g},{b}); font-size:14pt'>●</span> {label}")
+        return "<br>".join(rows)
 
     def _on_opacity(self, value: int) -> None:
         layer = self.current_layer()

@@ -47,6 +47,8 @@ class MainWindow(QMainWindow):
         self._workers: list[Worker] = []
         self.t_created = time.perf_counter()
         self.t_interactive: float | None = None
+        # run_gui rebuilds the window on language_requested; elsewhere it needs a restart.
+        self.live_language_switch = False
         self.setWindowTitle(self.tr("CityGrid — Grid Management Command Centre"))
         self.resize(1500, 950)
 
@@ -366,7 +368,7 @@ class MainWindow(QMainWindow):
     def request_language(self, code: str) -> None:
         QSettings().setValue("ui/language", code)
         self.language_requested.emit(code)
-        if not self.receivers(self.language_requested):
+        if not self.live_language_switch:
             QMessageBox.information(self, "CityGrid",
                                     self.tr("The language changes when CityGrid restarts."))
 

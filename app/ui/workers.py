@@ -30,8 +30,12 @@ class _Runner(QObject):
         except Exception as exc:  # noqa: BLE001 - reported to the user, not swallowed
             traceback.print_exc()
             self.failed.emit(str(exc) or exc.__class__.__name__)
-            return
-        self.done.emit(result)
+        else:
+            self.done.emit(result)
+        finally:
+            # End the thread's event loop from inside, so a waiting GUI thread (window
+            # closing) is not blocked until the queued result reaches it.
+            QThread.currentThread().quit()
 
 
 class Worker(QObject):

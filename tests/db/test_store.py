@@ -85,9 +85,11 @@ def _box(cx: float, cy: float, half: float) -> tuple[shapely.Geometry, bytes, li
     return poly, shapely.to_wkb(ll[0]), [float(v) for v in poly.bounds]
 
 
-def small_dataset(street_name: str = "测试街道", cases: Sequence[int] = (1, 2)) -> Dataset:
-    """One street, community and grid, a part and ``cases`` (their ids) in that grid."""
-    cx, cy = 441410.0, 4428533.0
+def small_dataset(street_name: str = "测试街道", cases: Sequence[int] = (1, 2),
+                  shift: float = 0.0) -> Dataset:
+    """One street, community and grid, a part and ``cases`` (their ids) in that grid,
+    ``shift`` metres east of the usual place."""
+    cx, cy = 441410.0 + shift, 4428533.0
     _, street_wkb, street_bb = _box(cx, cy, 500)
     _, comm_wkb, comm_bb = _box(cx, cy, 300)
     _, grid_wkb, grid_bb = _box(cx, cy, 100)
@@ -184,8 +186,14 @@ def test_replace_all_round_trip_of_a_small_district(store: Store) -> None:
     assert store.cases.count() == 2
 
 
+def _indexes(store: Store) -> dict[str, list[str]]:
+    insp = inspect(store.engine)
+    return {t: sorted(str(i["name"]) for i in insp.get_indexes(t)) for t in Base.metadata.tables}
+
+
 def test_failed_load_leaves_previous_content_unchanged(store: Store) -> None:
     store.replace_all(small_dataset())
+    indexes = _indexes(store)
     before_counts = (store.admin.counts(), store.parts.count(), store.cases.count())
     before_case = store.cases.get("2026112300001")
     before_part = store.parts.get(PART)
@@ -200,11 +208,14 @@ def test_failed_load_leaves_previous_content_unchanged(store: Store) -> None:
     assert store.cases.get("2026112300001") == before_case
     assert store.parts.get(PART) == before_part
     assert store.admin.grid_ids_in_bbox((441400.0, 4428500.0, 441420.0, 4428540.0)) == [GRID]
+    assert _indexes(store) == indexes
 
     # The spatial index survived the failed load and follows the next one.
-    store.replace_all(small_dataset(street_name="新街道", cases=(5,)))
+    store.replace_all(small_dataset(street_name="新街道", cases=(5,), shift=5000.0))
     assert store.admin.streets()[0].name == "新街道"
-    assert store.admin.grid_ids_in_bbox((441400.0, 4428500.0, 441420.0, 4428540.0)) == [GRID]
+    assert store.admin.grid_ids_in_bbox((441400.0, 4428500.0, 441420.0, 4428540.0)) == []
+    assert store.admin.grid_ids_in_bbox((446400.0, 4428500.0, 446420.0, 4428540.0)) == [GRID]
+    assert store.cases.rowids_in_bbox((446400.0, 4428500.0, 446440.0, 4428540.0)).tolist() == [5]
     assert store.cases.count() == 1
 
 

@@ -179,3 +179,34 @@ def test_screenshot_command_writes_png(street_db_url: str, tmp_path: Path) -> No
 
     img = QImage(str(out))
     assert (img.width(), img.height()) == (1000, 700)
+
+
+def test_language_menu_rebuilds_window_in_english(qtbot, street_db_url: str,
+                                                  monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The Language menu switches the running window (run_gui's rebuild)."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    import app.ui.app as ui_app
+
+    QSettings().setValue("ui/language", "zh_CN")
+    monkeypatch.setattr(QApplication, "exec", lambda self: 0)
+    monkeypatch.setattr(ui_app, "ensure_app", lambda offscreen=False: QApplication.instance())
+    try:
+        assert ui_app.run_gui(db=street_db_url, lang="zh_CN") == 0
+        wins = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)
+                and w.isVisible()]
+        assert len(wins) == 1 and wins[0].windowTitle() == "CityGrid 网格化城市管理指挥中心"
+        with qtbot.waitSignal(wins[0].loaded, timeout=20_000):
+            pass
+        wins[0].lang_actions["en"].trigger()
+        new = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)
+               and w.isVisible()]
+        assert len(new) == 1 and new[0].windowTitle() == "CityGrid — Grid Management Command Centre"
+        with qtbot.waitSignal(new[0].loaded, timeout=20_000):
+            pass
+        assert new[0].layer_panel.list.item(0).text() == "Open cases"
+        new[0].close()
+    finally:
+        install_language("zh_CN")
+        QSettings().setValue("ui/language", "zh_CN")
