@@ -33,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     st = sub.add_parser("stats", help="counts of streets, communities, grids, parts, cases")
     st.add_argument("--db", dest="db_sub")
     st.add_argument("--json", action="store_true", help="print JSON")
+    st.add_argument("--check", action="store_true",
+                    help="also verify grid ids and that every part lies inside its grid")
 
     sc = sub.add_parser("screenshot", help="render the main window offscreen to a PNG")
     sc.add_argument("out")
@@ -75,10 +77,13 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from app.services.queries import stats
+    from app.services.queries import check_integrity, stats
     from app.store.store import Store
 
-    data = stats(Store.open(_db(args)))
+    store = Store.open(_db(args))
+    data = stats(store)
+    if args.check:
+        data["check"] = check_integrity(store)
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:

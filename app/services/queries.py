@@ -161,3 +161,38 @@ def identify_case(store: Store, rowid: int) -> FeatureInfo | None:
          ("dept", depts.get(c.dept_code or "", "")), ("part_id", c.part_id or ""),
          ("description", c.description), ("lonlat", f"{c.lon:.6f}, {c.lat:.6f}")]
     return FeatureInfo("case", c.number, c.number, f, _hierarchy(store, c.grid_id.value))
+
+
+def check_integrity(store: Store) -> dict[str, object]:
+    """The invariants a census must keep: valid, unique grid ids consistent with their
+    community, and every part inside the grid it declares."""
+    import numpy as np
+    import shapely
+
+    from app.domain.ids import is_valid_grid_id
+    from app.gis import crs
+
+    grids = store.admin.layer("grid")
+    ids = grids.ids
+    invalid = [g for g in ids if not is_valid_grid_id(g)]
+    comms = set(store.admin.names()[1])
+    orphan = [g for g in ids if g[:12] not in comms]
+    polys = crs.project_geometries(grids.geoms, crs.GEOGRAPHIC, crs.PROJECTED)
+    index = {g: i for i, g in enumerate(ids)}
+    x, y, gid = store.parts.grid_assignment()
+    gi = np.array([index.get(g, -1) for g in gid], dtype=np.int64)
+    known = gi >= 0
+    inside = np.zeros(len(x), dtype=bool)
+    shapely.prepare(polys)
+    inside[known] = shapely.contains_xy(polys[gi[known]], x[known], y[known])
+    return {
+        "grids": len(ids),
+        "grid_ids_valid": not invalid,
+        "grid_ids_unique": len(set(ids)) == len(ids),
+        "grids_in_known_community": not orphan,
+        "parts": int(len(x)),
+        "parts_with_unknown_grid": int((~known).sum()),
+        "parts_inside_declared_grid": int(inside.sum()),
+        "all_parts_inside_their_grid": bool(inside.all()),
+        "examples_invalid": (invalid + orphan)[:5],
+    }

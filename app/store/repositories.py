@@ -339,6 +339,19 @@ class PartRepository(_Repo):
         with Session(self.engine) as s:
             return s.scalar(select(func.count()).select_from(PartRow)) or 0
 
+    def grid_assignment(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """x, y (display metres) and declared grid id of every part, for integrity checks."""
+        with self.engine.connect() as c:
+            cur = c.connection.driver_connection.cursor()
+            try:
+                cur.execute("SELECT x, y, grid_id FROM part ORDER BY id")
+                data = cur.fetchall()
+            finally:
+                cur.close()
+        x = np.fromiter((r[0] for r in data), np.float64, len(data))
+        y = np.fromiter((r[1] for r in data), np.float64, len(data))
+        return x, y, np.array([r[2] for r in data], dtype=object)
+
     def count_by_major(self) -> dict[str, int]:
         with self.engine.connect() as c:
             return {f"{m:02d}": n for m, n in c.execute(
