@@ -741,7 +741,6 @@ def generate(scale: str = "district", *, seed: int = 20261123, street_code: str 
     if scale not in ("district", "street"):
         raise ValueError(f"Unknown demo scale “{scale}”: use 'district' or 'street'")
     report = progress or (lambda f, m: None)
-    rng = np.random.default_rng(seed)
     streets, comms = _read_facts()
     s_codes = [r["nbs_code"] for r in streets]
     if scale == "street" and street_code not in s_codes:

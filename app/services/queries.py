@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from app.domain.case import CaseState
+from app.domain.case import CaseKind, CaseState
 from app.domain.catalogue import load_catalogue
-from app.domain.case import CaseKind
-from app.domain.ids import PartId
 from app.domain.errors import InvalidIdError
+from app.domain.ids import PartId
 from app.store.repositories import BBox
 from app.store.store import Store
 

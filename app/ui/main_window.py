@@ -7,7 +7,6 @@ import time
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
     QDockWidget,
     QLabel,
     QLineEdit,
@@ -383,6 +382,3 @@ class MainWindow(QMainWindow):
         self.canvas.close()
         super().closeEvent(event)
 
-
-def app_instance() -> QApplication:
-    return QApplication.instance()  # type: ignore[return-value]
