@@ -48,3 +48,15 @@ def test_integrity_check_catches_a_part_outside_its_grid(street_db_url: str,
     result = check_integrity(store)
     assert result["all_parts_inside_their_grid"] is False
     assert result["parts_inside_declared_grid"] == result["parts"] - 1
+
+
+def test_head_revision_constant_matches_alembic() -> None:
+    """Store.open skips Alembic when the DB is at HEAD_REVISION: it must be the real head."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from app.store.db import HEAD_REVISION, MIGRATIONS_DIR
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    assert ScriptDirectory.from_config(cfg).get_current_head() == HEAD_REVISION
