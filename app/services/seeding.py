@@ -30,7 +30,6 @@ DEFAULT_SEED = 20261123
 SCALES = ("street", "district")
 DISTRICT_CASES_PER_DAY = 3000
 HAIDIAN_GRIDS = 8562
-_DT = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's SQLite DATETIME storage format
 
 
 @dataclass
@@ -62,10 +61,12 @@ def _wkb_lonlat(geoms: np.ndarray) -> tuple[list[bytes], np.ndarray]:
 
 
 def _fmt_times(a: np.ndarray) -> list[str | None]:
-    out: list[str | None] = []
-    for v in a.astype("datetime64[s]").astype(object):
-        out.append(None if v is None else v.strftime(_DT))
-    return out
+    """datetime64 → SQLAlchemy's SQLite text format, vectorised (strftime per value cost
+    ~3 s for the district's 800 k timestamps); NaT → NULL."""
+    us = a.astype("datetime64[us]")
+    text = np.char.replace(np.datetime_as_string(us, unit="us"), "T", " ").astype(object)
+    text[np.isnat(us)] = None
+    return text.tolist()
 
 
 def _cells(x: np.ndarray) -> list[int]:
