@@ -9,3 +9,18 @@ class DomainError(ValueError):
 
 class InvalidIdError(DomainError):
     """An identifier (grid, part, unit code) does not follow its standard layout."""
+
+
+class ConcurrentUpdateError(DomainError):
+    """Someone else changed the record between our read and our write (optimistic lock).
+
+    ``last_login``, ``last_action`` and ``last_at`` say who acted last, so the user can
+    reload and see what happened.
+    """
+
+    def __init__(self, message: str, *, last_login: str | None = None,
+                 last_action: str | None = None, last_at: object = None) -> None:
+        super().__init__(message)
+        self.last_login = last_login
+        self.last_action = last_action
+        self.last_at = last_at

@@ -23,8 +23,9 @@ from app.store.orm import Base
 Progress = Callable[[float, str], None]
 
 # Children first, so that deleting respects foreign keys.
-_DELETE_ORDER = ("case_", "part", "type_owner", "staff", "department", "catalogue", "block",
-                 "road", "unit_grid", "community", "street", "district", "meta")
+_DELETE_ORDER = ("case_event", "case_", "part", "type_owner", "staff", "department",
+                 "catalogue", "block", "road", "unit_grid", "community", "street", "district",
+                 "meta")
 # Tables whose integer ``id`` comes from a sequence on PostgreSQL: loads write explicit ids,
 # so the sequence must be moved past them or the next ``INSERT`` collides.
 _SERIAL_TABLES = ("case_", "part", "road", "block")

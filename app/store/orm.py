@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    Boolean,
     Date,
     DateTime,
     Float,
@@ -193,5 +194,38 @@ class CaseRow(Base):
     deadline: Mapped[datetime | None] = mapped_column(DateTime)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     version: Mapped[int] = mapped_column(Integer, default=0)
+    # Flow state of the workflow engine (migration 0002); see app.domain.workflow.CaseFlow.
+    pending: Mapped[str | None] = mapped_column(String(30))
+    pending_extension_hours: Mapped[float | None] = mapped_column(Float)
+    rework_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    misdispatch_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    extension_hours: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    parked_since: Mapped[datetime | None] = mapped_column(DateTime)
+    parked_total_s: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    step_started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    step_parks: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")  # JSON
+    urge_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    satisfied: Mapped[bool | None] = mapped_column(Boolean)
+    camera_id: Mapped[str | None] = mapped_column(String(32))
 
-    __table_args__ = (Index("ix_case_state_reported", "state", "reported_at"),)
+    __table_args__ = (Index("ix_case_state_reported", "state", "reported_at"),
+                      Index("ix_case__deadline", "state", "deadline"))
+
+
+class CaseEventRow(Base):
+    """One immutable timeline entry; rows are only ever inserted."""
+
+    __tablename__ = "case_event"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_.id"))
+    seq: Mapped[int] = mapped_column(Integer)  # 1, 2, … per case
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor_login: Mapped[str] = mapped_column(String(50))
+    role: Mapped[str] = mapped_column(String(30))
+    action: Mapped[str] = mapped_column(String(30))
+    from_state: Mapped[str] = mapped_column(String(20))
+    to_state: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    details: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")  # JSON
+
+    __table_args__ = (Index("ix_case_event_case_seq", "case_id", "seq", unique=True),)

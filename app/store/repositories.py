@@ -6,21 +6,36 @@ as the map; ORM rows and SQL stay inside this package.
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 import shapely
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, insert, select, text, update
+from sqlalchemy import case as sa_case
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from app.domain.admin import Community, Street, UnitGrid
-from app.domain.case import Case, CaseKind, CaseLevel, CaseSource, CaseState, Urgency
+from app.domain.case import (
+    Case,
+    CaseKind,
+    CaseLevel,
+    CaseSource,
+    CaseState,
+    Urgency,
+    format_case_number,
+)
+from app.domain.errors import ConcurrentUpdateError, DomainError
 from app.domain.ids import GridId, PartId
 from app.domain.org import Department, DepartmentKind, Role, Staff
 from app.domain.part import CityPart, DataSource, PartStatus
+from app.domain.workflow import Action, CaseEvent, CaseFlow
 from app.store.orm import (
+    CaseEventRow,
     CaseRow,
     CatalogueRow,
     CommunityRow,
@@ -462,6 +477,279 @@ class CaseRepository(_Repo):
         with self.engine.connect() as c:
             r = c.execute(select(CaseRow.x, CaseRow.y).where(CaseRow.number == number)).first()
             return (r[0], r[1]) if r else None
+
+    # -- workflow (migration 0002) --------------------------------------------------------
+    def load_flow(self, number: str, trivial_codes: frozenset[str] | set[str] = frozenset()
+                  ) -> tuple[Case, CaseFlow] | None:
+        """The case and its workflow state; None when there is no such case."""
+        with self.engine.connect() as c:
+            r = c.execute(select(*_CASE_COLS, *_FLOW_COLS)
+                          .where(CaseRow.number == number)).first()
+        if r is None:
+            return None
+        case = self._to_domain(r[:len(_CASE_COLS)])
+        (pending, pending_h, rework, misdispatch, ext_h, parked_since, parked_s, started,
+         parks, urges, satisfied, camera) = r[len(_CASE_COLS):]
+        if camera:
+            case.extra["camera_id"] = camera
+        flow = CaseFlow(
+            state=case.state, level=case.level, dept_code=case.dept_code,
+            pending=Action(pending) if pending else None, rework_count=rework,
+            misdispatch_count=misdispatch, extension_hours=ext_h, parked_since=parked_since,
+            parked_total=timedelta(seconds=parked_s), version=case.version,
+            case_number=case.number, source=case.source, type_code=case.type_code,
+            trivial=case.type_code in trivial_codes, pending_extension_hours=pending_h,
+            # Seeded cases have no recorded step start: their clock runs from the report.
+            step_started_at=started or case.reported_at, step_parks=_parks_from_json(parks),
+            urge_count=urges, satisfied=None if satisfied is None else bool(satisfied),
+        )
+        return case, flow
+
+    def create(self, case: Case, x: float, y: float, flow: CaseFlow, event: CaseEvent,
+               attempts: int = 10) -> Case:
+        """Insert a new case with the next number of its report day, and its first event.
+
+        The number is the day's highest + 1, taken inside the inserting transaction; when a
+        concurrent writer took the same number the unique index refuses ours and we retry.
+        """
+        prefix = f"{case.reported_at:%Y%m%d}"
+        for attempt in range(attempts):
+            try:
+                with self.engine.begin() as c:
+                    last = c.execute(select(func.max(CaseRow.number))
+                                     .where(CaseRow.number.like(prefix + "%"))).scalar()
+                    case.number = format_case_number(case.reported_at,
+                                                     int(last[8:]) + 1 if last else 1)
+                    values = dict(
+                        number=case.number, kind=case.kind.value, type_code=case.type_code,
+                        lon=case.lon, lat=case.lat, x=x, y=y, cell=point_cell(x),
+                        grid_id=case.grid_id.value, source=case.source.value,
+                        reported_at=case.reported_at, description=case.description,
+                        state=case.state.value, urgency=case.urgency.value,
+                        level=case.level.value, address=case.address, part_id=case.part_id,
+                        dept_code=case.dept_code, deadline=case.deadline,
+                        closed_at=case.closed_at, version=flow.version,
+                        camera_id=case.extra.get("camera_id"), **_flow_values(flow))
+                    case_id = c.execute(insert(CaseRow.__table__).values(**values)
+                                        .returning(CaseRow.id)).scalar_one()
+                    c.execute(insert(CaseEventRow.__table__).values(
+                        case_id=case_id, seq=1, **_event_values(event)))
+            except (IntegrityError, OperationalError) as exc:
+                if isinstance(exc, OperationalError) and not _is_contention(exc):
+                    raise
+                time.sleep(0.002 * (attempt + 1))
+                continue
+            case.id, case.version = case_id, flow.version
+            return case
+        raise DomainError(f"Could not allocate a case number for {prefix} after {attempts} "
+                          "attempts: too many simultaneous reports, try again")
+
+    def apply(self, case_id: int, expected_version: int, flow: CaseFlow, event: CaseEvent,
+              deadline: datetime | None, closed_at: datetime | None) -> None:
+        """Write a transition: the flow (if the case is still at ``expected_version``) and
+        its event, atomically.
+
+        Raises ConcurrentUpdateError naming who changed the case in between.
+        """
+        with self.engine.begin() as c:
+            res = c.execute(
+                update(CaseRow.__table__)
+                .where(CaseRow.id == case_id, CaseRow.version == expected_version)
+                .values(state=flow.state.value, level=flow.level.value,
+                        dept_code=flow.dept_code, deadline=deadline, closed_at=closed_at,
+                        version=CaseRow.version + 1, **_flow_values(flow)))
+            if res.rowcount != 1:
+                last = _latest_event(c, case_id)
+                who = (f"{last.actor_login} ({last.role.label_zh}) took "
+                       f"{last.action.label_zh} ({last.action.value}) at {last.at:%Y-%m-%d %H:%M}"
+                       if last else "someone else changed it")
+                raise ConcurrentUpdateError(
+                    f"Case {flow.case_number} changed after you opened it: {who}; "
+                    f"reload the case and decide again (optimistic locking)",
+                    last_login=last.actor_login if last else None,
+                    last_action=last.action.value if last else None,
+                    last_at=last.at if last else None)
+            # The UPDATE above holds the case row, so nobody else can append meanwhile.
+            seq = c.execute(select(func.coalesce(func.max(CaseEventRow.seq), 0))
+                            .where(CaseEventRow.case_id == case_id)).scalar_one() + 1
+            c.execute(insert(CaseEventRow.__table__).values(
+                case_id=case_id, seq=seq, **_event_values(event)))
+
+    def timeline(self, case_id: int) -> list[CaseEvent]:
+        """The events of a case in the order they happened."""
+        with self.engine.connect() as c:
+            rows = c.execute(select(*_EVENT_COLS)
+                             .join(CaseRow, CaseRow.id == CaseEventRow.case_id)
+                             .where(CaseEventRow.case_id == case_id)
+                             .order_by(CaseEventRow.seq)).all()
+        return [_event(r) for r in rows]
+
+    def latest_event(self, case_id: int) -> CaseEvent | None:
+        with self.engine.connect() as c:
+            return _latest_event(c, case_id)
+
+    def queue_counts(self, filters: CaseFilter, now: datetime) -> dict[str, int]:
+        """Number of cases in every queue (see ``QUEUES``) under ``filters``."""
+        where = _filter_clauses(filters)
+        with self.engine.connect() as c:
+            by_state = dict(c.execute(select(CaseRow.state, func.count()).where(
+                *where, CaseRow.state.in_(_QUEUED_STATES)).group_by(CaseRow.state)).all())
+            special = c.execute(select(
+                func.count(sa_case((_queue_clause("overdue", now), 1))),
+                func.count(sa_case((_queue_clause("closed_today", now), 1))),
+            ).where(*where, CaseRow.state.in_((*_OVERDUE_STATES, CaseState.CLOSED.value)))
+            ).one()
+        out = {q: sum(by_state.get(s, 0) for s in states) for q, states in _QUEUE_STATES.items()}
+        out["overdue"], out["closed_today"] = int(special[0]), int(special[1])
+        return {q: out[q] for q in QUEUES}
+
+    def queue_page(self, queue: str, filters: CaseFilter, now: datetime, limit: int = 50,
+                   offset: int = 0) -> list[Case]:
+        """A page of a queue, least remaining time first (no deadline last)."""
+        q = select(*_CASE_COLS).where(_queue_clause(queue, now), *_filter_clauses(filters))
+        if queue == "closed_today":
+            q = q.order_by(CaseRow.closed_at.desc(), CaseRow.number)
+        else:
+            # Remaining time grows with the deadline in wall-clock and working time alike,
+            # so ordering by deadline is ordering by remaining time.
+            q = q.order_by(CaseRow.deadline.is_(None), CaseRow.deadline, CaseRow.number)
+        with self.engine.connect() as c:
+            rows = c.execute(q.limit(limit).offset(offset)).all()
+        return [self._to_domain(r) for r in rows]
+
+    def near(self, type_code: str, bbox: BBox, since: datetime, until: datetime
+             ) -> list[tuple[Case, float, float]]:
+        """Open cases of a type inside ``bbox`` reported in [since, until], with their x, y."""
+        minx, miny, maxx, maxy = bbox
+        cells = list(range(point_cell(minx), point_cell(maxx) + 1))
+        q = select(*_CASE_COLS, CaseRow.x, CaseRow.y).where(
+            CaseRow.cell.in_(cells), CaseRow.y.between(miny, maxy),
+            CaseRow.x.between(minx, maxx), CaseRow.type_code == type_code,
+            CaseRow.state.in_([s.value for s in CaseState if s.is_open]),
+            CaseRow.reported_at.between(since, until)).order_by(CaseRow.number)
+        with self.engine.connect() as c:
+            rows = c.execute(q).all()
+        n = len(_CASE_COLS)
+        return [(self._to_domain(r[:n]), r[n], r[n + 1]) for r in rows]
+
+
+# -- queues -------------------------------------------------------------------------------
+QUEUES: tuple[str, ...] = ("to_register", "to_verify", "to_file", "to_dispatch",
+                           "in_handling", "awaiting_check", "to_close", "overdue", "parked",
+                           "closed_today")
+_S = CaseState
+_QUEUE_STATES: dict[str, tuple[str, ...]] = {
+    "to_register": (_S.REPORTED.value,),
+    "to_verify": (_S.VERIFYING.value,),
+    "to_file": (_S.REGISTERED.value,),
+    "to_dispatch": (_S.FILED.value,),
+    "in_handling": (_S.DISPATCHED.value,),
+    "awaiting_check": (_S.HANDLED.value, _S.CHECKING.value),
+    "to_close": (_S.CHECKED.value,),
+    "parked": (_S.PARKED.value,),
+}
+_QUEUED_STATES = tuple(s for states in _QUEUE_STATES.values() for s in states)
+# Parked cases have a stopped clock, so they are never overdue; drafts have no clock yet.
+_OVERDUE_STATES = tuple(s.value for s in CaseState
+                        if s.is_open and s not in (_S.PARKED, _S.DRAFT))
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """Queue filters; None means any. Street / community codes match the grid id prefix."""
+
+    street: str | None = None
+    community: str | None = None
+    grid: str | None = None
+    type_code: str | None = None
+    source: str | None = None
+    urgency: str | None = None
+    dept_code: str | None = None  # set for department staff: only their own cases
+
+
+def _filter_clauses(f: CaseFilter) -> list:  # type: ignore[type-arg]
+    out = []
+    # Grid ids start with the 12-digit community code, which starts with the street code
+    # (GB/T 30428.1), so a prefix match uses the grid_id index without a join.
+    if f.street:
+        out.append(CaseRow.grid_id.like(f"{f.street}%"))
+    if f.community:
+        out.append(CaseRow.grid_id.like(f"{f.community}%"))
+    if f.grid:
+        out.append(CaseRow.grid_id == f.grid)
+    for col, value in ((CaseRow.type_code, f.type_code), (CaseRow.source, f.source),
+                       (CaseRow.urgency, f.urgency), (CaseRow.dept_code, f.dept_code)):
+        if value:
+            out.append(col == str(value))
+    return out
+
+
+def _queue_clause(queue: str, now: datetime):  # type: ignore[no-untyped-def]
+    if queue in _QUEUE_STATES:
+        return CaseRow.state.in_(_QUEUE_STATES[queue])
+    if queue == "overdue":
+        return CaseRow.state.in_(_OVERDUE_STATES) & (CaseRow.deadline < now)
+    if queue == "closed_today":
+        day0 = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        return ((CaseRow.state == _S.CLOSED.value) & (CaseRow.closed_at >= day0)
+                & (CaseRow.closed_at < day0 + timedelta(days=1)))
+    raise DomainError(f"Unknown queue “{queue}”: the queues are {', '.join(QUEUES)}")
+
+
+# -- flow and event rows --------------------------------------------------------------------
+_FLOW_COLS = (CaseRow.pending, CaseRow.pending_extension_hours, CaseRow.rework_count,
+              CaseRow.misdispatch_count, CaseRow.extension_hours, CaseRow.parked_since,
+              CaseRow.parked_total_s, CaseRow.step_started_at, CaseRow.step_parks,
+              CaseRow.urge_count, CaseRow.satisfied, CaseRow.camera_id)
+_EVENT_COLS = (CaseRow.number, CaseEventRow.seq, CaseEventRow.at, CaseEventRow.actor_login,
+               CaseEventRow.role, CaseEventRow.action, CaseEventRow.from_state,
+               CaseEventRow.to_state, CaseEventRow.note, CaseEventRow.details)
+
+
+def _parks_from_json(text_: str | None) -> tuple[tuple[datetime, datetime], ...]:
+    return tuple((datetime.fromisoformat(a), datetime.fromisoformat(b))
+                 for a, b in json.loads(text_ or "[]"))
+
+
+def _flow_values(flow: CaseFlow) -> dict[str, object]:
+    return {
+        "pending": flow.pending.value if flow.pending else None,
+        "pending_extension_hours": flow.pending_extension_hours,
+        "rework_count": flow.rework_count, "misdispatch_count": flow.misdispatch_count,
+        "extension_hours": flow.extension_hours, "parked_since": flow.parked_since,
+        "parked_total_s": flow.parked_total.total_seconds(),
+        "step_started_at": flow.step_started_at,
+        "step_parks": json.dumps([[a.isoformat(), b.isoformat()] for a, b in flow.step_parks]),
+        "urge_count": flow.urge_count, "satisfied": flow.satisfied,
+    }
+
+
+def _event_values(e: CaseEvent) -> dict[str, object]:
+    return {"at": e.at, "actor_login": e.actor_login, "role": e.role.value,
+            "action": e.action.value, "from_state": e.from_state.value,
+            "to_state": e.to_state.value, "note": e.note,
+            "details": json.dumps(dict(e.details), ensure_ascii=False, default=str)}
+
+
+def _event(r: Sequence) -> CaseEvent:  # type: ignore[type-arg]
+    number, seq, at, login, role, action, from_s, to_s, note, details = r
+    return CaseEvent(case_number=number, at=at, actor_login=login, role=Role(role),
+                     action=Action(action), from_state=CaseState(from_s),
+                     to_state=CaseState(to_s), note=note or "",
+                     details=json.loads(details or "{}"), version=seq)
+
+
+def _latest_event(c, case_id: int) -> CaseEvent | None:  # type: ignore[no-untyped-def]
+    r = c.execute(select(*_EVENT_COLS).join(CaseRow, CaseRow.id == CaseEventRow.case_id)
+                  .where(CaseEventRow.case_id == case_id)
+                  .order_by(CaseEventRow.seq.desc()).limit(1)).first()
+    return _event(r) if r else None
+
+
+def _is_contention(exc: OperationalError) -> bool:
+    """A lock conflict worth retrying (SQLite busy / stale snapshot, PostgreSQL deadlock)."""
+    text_ = str(exc.orig).lower()
+    return "locked" in text_ or "busy" in text_ or "deadlock" in text_
 
 
 def part_xy(engine: Engine, part_id: str) -> tuple[float, float] | None:

@@ -54,6 +54,8 @@ class LayerPanel(QWidget):
         self.down = QPushButton("▼")
         self.down.setToolTip(self.tr("Move layer down"))
         self.down.clicked.connect(lambda: self._move(-1))
+        for b in (self.up, self.down):
+            b.setMaximumWidth(34)
 
         self.legend = QLabel()
         self.legend.setObjectName("legend")

@@ -7,6 +7,7 @@ import time
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
+    QComboBox,
     QDockWidget,
     QLabel,
     QLineEdit,
@@ -20,15 +21,24 @@ from PySide6.QtWidgets import (
 
 from app.domain.case import CaseState
 from app.gis import crs
-from app.map.district_layers import build_layers, index_of_rowid, insert_parts
+from app.domain.org import Role
+from app.domain.workflow import Actor
+from app.map.district_layers import (
+    build_layers,
+    case_layer_data,
+    index_of_rowid,
+    insert_parts,
+)
 from app.map.layers import LayerList, PointLayer
 from app.map.render import MapCanvas
 from app.services import map_data, queries
+from app.services.cases import CaseService
 from app.services.map_data import MapData
 from app.store.repositories import PointArrays
 from app.store.store import Store
 from app.ui import texts
 from app.ui.attribute_panel import AttributePanel
+from app.ui.case_panel import CasePanel
 from app.ui.layer_panel import LayerPanel
 from app.ui.workers import Worker
 
@@ -67,6 +77,7 @@ class MainWindow(QMainWindow):
                                     Qt.DockWidgetArea.RightDockWidgetArea)
 
         self._build_toolbar()
+        self._build_case_panel()
         self._build_menus()
         self._build_status_bar()
 
@@ -76,7 +87,7 @@ class MainWindow(QMainWindow):
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
         dock.setWidget(widget)
-        dock.setMinimumWidth(260)
+        dock.setMinimumWidth(220)
         self.addDockWidget(area, dock)
         return dock
 
@@ -103,7 +114,7 @@ class MainWindow(QMainWindow):
         self.search_box.setClearButtonEnabled(True)
         self.search_box.setPlaceholderText(
             self.tr("Search: grid id, part id, case number, street or community (Ctrl+F)"))
-        self.search_box.setMinimumWidth(420)
+        self.search_box.setMinimumWidth(280)
         self.search_box.returnPressed.connect(lambda: self.search(self.search_box.text()))
         tb.addWidget(QLabel(" " + self.tr("Search") + " "))
         tb.addWidget(self.search_box)
@@ -111,6 +122,71 @@ class MainWindow(QMainWindow):
         self.act_find.setShortcut(QKeySequence.StandardKey.Find)
         self.act_find.triggered.connect(self._focus_search)
         self.addAction(self.act_find)
+
+    def _build_case_panel(self) -> None:
+        """The command-centre dock: queues, case detail and actions for the current seat."""
+        self.case_service = CaseService(self.store)
+        self.staff = {s.login: s for s in self.store.org.staff()}
+        self.user_box = QComboBox()
+        self.user_box.setObjectName("userBox")
+        # The roster has long entries; size the box by a short width and let it elide.
+        self.user_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.user_box.setMinimumContentsLength(16)
+        for login, s in sorted(self.staff.items(), key=lambda kv: (kv[1].role.value, kv[0])):
+            self.user_box.addItem(f"{s.name} ({login}, {texts.role_text(s.role)})", login)
+        default = "op01" if "op01" in self.staff else (next(iter(self.staff), None))
+        if default:
+            self.user_box.setCurrentIndex(self.user_box.findData(default))
+        self.case_panel = CasePanel(self.case_service, self._actor_for(default))
+        self.case_panel.case_selected.connect(self._on_case_selected)
+        self.case_panel.case_changed.connect(self._reload_cases)
+        self.user_box.currentIndexChanged.connect(
+            lambda _i: self.case_panel.set_actor(self._actor_for(self.user_box.currentData())))
+        tb = self.findChild(QToolBar, "mapToolbar")
+        tb.addSeparator()
+        tb.addWidget(QLabel(" " + self.tr("Seat user") + " "))
+        tb.addWidget(self.user_box)
+        self.case_dock = self._dock(self.tr("Command centre"), self.case_panel, "caseDock",
+                                    Qt.DockWidgetArea.BottomDockWidgetArea)
+        # The map keeps the full height beside the layer dock; the queues sit under the map.
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.resizeDocks([self.case_dock], [330], Qt.Orientation.Vertical)
+
+    def _actor_for(self, login: str | None) -> Actor:
+        s = self.staff.get(login or "")
+        if s is None:
+            return Actor("guest", Role.MANAGER)
+        return Actor(s.login, s.role, s.department_code)
+
+    def _on_case_selected(self, case: object) -> None:
+        if case is None or "cases" not in self.layers:
+            return
+        layer = self.layers["cases"]
+        assert isinstance(layer, PointLayer)
+        for other in self.layers:
+            other.highlight = None
+        idx = index_of_rowid(layer, case.id) if case.id is not None else None
+        if idx is not None:
+            layer.highlight = idx
+            x, y = float(layer.x[idx]), float(layer.y[idx])
+            x0, _, x1, _ = self.canvas.view_bounds()
+            self.canvas.center_on(x, y, min(x1 - x0, 1500.0))
+        if "grids" in self.layers:
+            self.layers["grids"].highlight_id(case.grid_id.value)
+        self.canvas.flush()
+
+    def _reload_cases(self) -> None:
+        """A case changed state: redraw the open cases layer from the store."""
+        if "cases" not in self.layers:
+            return
+        cases = self.store.cases.point_arrays(open_only=True)
+        cat, size = case_layer_data(cases)
+        layer = self.layers["cases"]
+        layer.highlight = None
+        layer.set_data(cases.x, cases.y, cat, size=size, ids=cases.rowid)
+        self.canvas.flush()
 
     def _build_menus(self) -> None:
         mb = self.menuBar()
@@ -125,6 +201,7 @@ class MainWindow(QMainWindow):
         m_view.addSeparator()
         m_view.addAction(self.layer_dock.toggleViewAction())
         m_view.addAction(self.attr_dock.toggleViewAction())
+        m_view.addAction(self.case_dock.toggleViewAction())
         m_lang = mb.addMenu(self.tr("&Language"))
         group = QActionGroup(self)
         self.lang_actions: dict[str, QAction] = {}
@@ -145,7 +222,7 @@ class MainWindow(QMainWindow):
         sb = self.statusBar()
         self.coord_label = QLabel("")
         self.coord_label.setObjectName("coordLabel")
-        self.coord_label.setMinimumWidth(560)
+        self.coord_label.setMinimumWidth(420)
         self.scale_label = QLabel("")
         self.scale_label.setObjectName("scaleLabel")
         self.load_bar = QProgressBar()
@@ -237,9 +314,18 @@ class MainWindow(QMainWindow):
         self.search_box.selectAll()
 
     def apply_view(self, view: str) -> bool:
-        """'district', 'street:<code>' or 'grid:<id>' (the screenshot command's --view)."""
+        """'district', 'street:<code>', 'grid:<id>' or 'case:<number>' (screenshot --view)."""
         if view == "district":
             self.zoom_full()
+        elif view.startswith("case:"):
+            number = view[5:]
+            xy = self.store.cases.xy(number)
+            if xy is None:
+                return False
+            self.canvas.center_on(xy[0], xy[1], 1200.0)
+            self.attr_panel.show_info(self._identify_point("case", number))
+            self._highlight_point("case", number)
+            self.case_panel.select_number(number)
         else:
             kind, _, key = view.partition(":")
             if kind not in ("street", "community", "grid") or not key:
@@ -330,6 +416,8 @@ class MainWindow(QMainWindow):
             key = layer.ids[idx]
             if name == "cases":
                 info = queries.identify_case(self.store, int(key))
+                if info is not None:
+                    self.case_panel.select_number(info.key)
             elif name == "parts":
                 info = queries.identify_part(self.store, int(key))
             elif name == "grids":

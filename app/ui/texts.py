@@ -9,6 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from app.domain.case import CaseKind, CaseLevel, CaseSource, CaseState, Urgency
+from app.domain.org import Role
+from app.domain.workflow import Action
 
 
 def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - Qt's name for lupdate
@@ -117,3 +119,53 @@ def value_text(key: str, value: str) -> str:
         except ValueError:
             return value
     return value
+
+ROLES = {
+    Role.FIELD_SUPERVISOR: QT_TRANSLATE_NOOP("Roles", "Field supervisor"),
+    Role.VIDEO_SUPERVISOR: QT_TRANSLATE_NOOP("Roles", "Video supervisor"),
+    Role.GRID_WORKER: QT_TRANSLATE_NOOP("Roles", "Grid worker"),
+    Role.OPERATOR: QT_TRANSLATE_NOOP("Roles", "Operator"),
+    Role.SHIFT_LEADER: QT_TRANSLATE_NOOP("Roles", "Shift leader"),
+    Role.DISPATCHER: QT_TRANSLATE_NOOP("Roles", "Dispatcher"),
+    Role.DEPARTMENT: QT_TRANSLATE_NOOP("Roles", "Department staff"),
+    Role.MANAGER: QT_TRANSLATE_NOOP("Roles", "Manager"),
+    Role.ADMIN: QT_TRANSLATE_NOOP("Roles", "Administrator"),
+}
+
+ACTIONS = {
+    Action.REPORT: QT_TRANSLATE_NOOP("Actions", "Report"),
+    Action.REGISTER: QT_TRANSLATE_NOOP("Actions", "Register"),
+    Action.SEND_VERIFY: QT_TRANSLATE_NOOP("Actions", "Send for verification"),
+    Action.VERIFY: QT_TRANSLATE_NOOP("Actions", "Verify"),
+    Action.FILE: QT_TRANSLATE_NOOP("Actions", "File"),
+    Action.VOID: QT_TRANSLATE_NOOP("Actions", "Void"),
+    Action.DISPATCH: QT_TRANSLATE_NOOP("Actions", "Dispatch"),
+    Action.RETURN_CASE: QT_TRANSLATE_NOOP("Actions", "Return (not ours)"),
+    Action.APPROVE_RETURN: QT_TRANSLATE_NOOP("Actions", "Approve return"),
+    Action.REJECT_RETURN: QT_TRANSLATE_NOOP("Actions", "Reject return"),
+    Action.REQUEST_EXTENSION: QT_TRANSLATE_NOOP("Actions", "Request extension"),
+    Action.APPROVE_EXTENSION: QT_TRANSLATE_NOOP("Actions", "Approve extension"),
+    Action.REJECT_EXTENSION: QT_TRANSLATE_NOOP("Actions", "Reject extension"),
+    Action.REQUEST_PARK: QT_TRANSLATE_NOOP("Actions", "Request parking"),
+    Action.APPROVE_PARK: QT_TRANSLATE_NOOP("Actions", "Approve parking"),
+    Action.REJECT_PARK: QT_TRANSLATE_NOOP("Actions", "Reject parking"),
+    Action.RESUME: QT_TRANSLATE_NOOP("Actions", "Resume from ledger"),
+    Action.HANDLE: QT_TRANSLATE_NOOP("Actions", "Report handling"),
+    Action.SEND_CHECK: QT_TRANSLATE_NOOP("Actions", "Send for check"),
+    Action.CHECK_PASS: QT_TRANSLATE_NOOP("Actions", "Check passed"),
+    Action.CHECK_FAIL: QT_TRANSLATE_NOOP("Actions", "Check failed (rework)"),
+    Action.REDISPATCH: QT_TRANSLATE_NOOP("Actions", "Re-dispatch (wrong department)"),
+    Action.CLOSE: QT_TRANSLATE_NOOP("Actions", "Close"),
+    Action.CALLBACK: QT_TRANSLATE_NOOP("Actions", "Callback"),
+    Action.URGE: QT_TRANSLATE_NOOP("Actions", "Urge"),
+    Action.ESCALATE: QT_TRANSLATE_NOOP("Actions", "Escalate"),
+    Action.SELF_HANDLE: QT_TRANSLATE_NOOP("Actions", "Self-handle"),
+}
+
+
+def action_text(action: Action) -> str:
+    return QCoreApplication.translate("Actions", ACTIONS[action])
+
+
+def role_text(role: Role) -> str:
+    return QCoreApplication.translate("Roles", ROLES[role])

@@ -1,0 +1,116 @@
+"""An operator's shift: one case walked through the whole loop by clicking the panel."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+import shapely
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog
+
+from app.domain.case import CaseKind, CaseSource, CaseState
+from app.domain.workflow import Actor
+from app.gis import crs
+from app.store.store import Store
+from app.ui.app import ensure_app, install_language
+from app.ui.main_window import MainWindow
+
+pytestmark = pytest.mark.ui
+
+
+@pytest.fixture
+def window(qtbot, street_db_url: str, tmp_path: Path) -> MainWindow:  # type: ignore[no-untyped-def]
+    src = Path(street_db_url.removeprefix("sqlite:///"))
+    db = tmp_path / "shift.sqlite"
+    shutil.copy(src, db)
+    ensure_app(offscreen=True)
+    install_language("zh_CN")
+    win = MainWindow(Store.open(f"sqlite:///{db}"))
+    qtbot.addWidget(win)
+    win.resize(1500, 950)
+    win.show()
+    win.load_sync()
+    return win
+
+
+def _seat(win: MainWindow, login: str) -> None:
+    win.user_box.setCurrentIndex(win.user_box.findData(login))
+    assert win.case_panel.actor.login == login
+
+
+def _login_of(win: MainWindow, role: str, dept: str | None = None) -> str:
+    for s in win.staff.values():
+        if s.role.value == role and (dept is None or s.department_code == dept):
+            return s.login
+    raise AssertionError(f"no {role} in the demo roster")
+
+
+def _open_queue(win: MainWindow, key: str) -> None:
+    from app.ui.case_panel import QUEUES
+
+    win.case_panel.tabs.setCurrentIndex([k for k, _ in QUEUES].index(key))
+
+
+def _click(qtbot, win: MainWindow, number: str, action: str) -> None:  # type: ignore[no-untyped-def]
+    assert win.case_panel.select_number(number), f"{number} not in the queue"
+    buttons = win.case_panel.action_buttons
+    names = sorted(a.value for a in buttons)
+    button = next((b for a, b in buttons.items() if a.value == action), None)
+    assert button is not None, f"no {action} button; have {names}"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_full_loop_by_clicking(window: MainWindow, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    store = window.store
+    grid = store.admin.grids()[3]
+    poly = crs.project_geometries(np.array([grid.geometry]), crs.GEOGRAPHIC, crs.PROJECTED)[0]
+    p = shapely.point_on_surface(poly)
+    lon, lat = crs.to_geographic(p.x, p.y)
+    supervisor = _login_of(window, "field_supervisor")
+    case = window.case_service.report(
+        Actor(supervisor, window.staff[supervisor].role), kind=CaseKind.MATTER,
+        type_code="06010", lon=lon, lat=lat, description="路边暴露垃圾一堆",
+        source=CaseSource.FIELD_SUPERVISOR)
+    assert case.grid_id == grid.grid_id
+    qtbot.mouseClick(window.case_panel.refresh_button, Qt.MouseButton.LeftButton)
+
+    # Dispatch takes the suggested department (first item of the chooser).
+    monkeypatch.setattr(QInputDialog, "getItem",
+                        staticmethod(lambda *a, **k: (a[3][0], True)))
+    steps = [("operator", "to_register", "register", CaseState.REGISTERED),
+             ("shift_leader", "to_file", "file", CaseState.FILED),
+             ("dispatcher", "to_dispatch", "dispatch", CaseState.DISPATCHED)]
+    for role, queue, action, state in steps:
+        _seat(window, _login_of(window, role))
+        _open_queue(window, queue)
+        _click(qtbot, window, case.number, action)
+        assert store.cases.get(case.number).state is state
+    dept = store.cases.get(case.number).dept_code
+    assert dept
+    for role, queue, action, state in [
+            ("department", "in_handling", "handle", CaseState.HANDLED),
+            ("operator", "awaiting_check", "send_check", CaseState.CHECKING),
+            ("field_supervisor", "awaiting_check", "check_pass", CaseState.CHECKED),
+            ("shift_leader", "to_close", "close", CaseState.CLOSED)]:
+        _seat(window, _login_of(window, role, dept if role == "department" else None))
+        _open_queue(window, queue)
+        _click(qtbot, window, case.number, action)
+        assert store.cases.get(case.number).state is state
+    events = window.case_service.timeline(window.case_panel.actor, case.number)
+    assert [e.action.value for e in events][-7:] == [
+        "register", "file", "dispatch", "handle", "send_check", "check_pass", "close"]
+    # Closed cases leave the open-cases map layer.
+    assert case.id not in set(int(i) for i in window.layers["cases"].ids)
+
+
+def test_a_refused_action_shows_the_rule(window: MainWindow, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a: shown.append(a[2])))
+    _seat(window, _login_of(window, "manager"))
+    _open_queue(window, "to_register")
+    assert window.case_panel.action_buttons == {}  # read-only seat: no buttons at all
