@@ -280,6 +280,9 @@ class CaseService:
     def department_names(self) -> dict[str, str]:
         return {code: d.name for code, d in self.departments().items()}
 
+    def street_names(self) -> dict[str, str]:
+        return self.store.admin.names()[0]
+
     def type_names(self) -> dict[tuple[str, str], str]:
         """Catalogue names by (kind, type code)."""
         return self.store.org.catalogue_names()

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -63,7 +64,25 @@ _NEEDS_TEXT = {Action.VOID, Action.RETURN_CASE, Action.REQUEST_EXTENSION, Action
 COLUMNS = [QT_TRANSLATE_NOOP("Texts", "Case number"), QT_TRANSLATE_NOOP("Texts", "Type"),
            QT_TRANSLATE_NOOP("Texts", "State"), QT_TRANSLATE_NOOP("Texts", "Source"),
            QT_TRANSLATE_NOOP("Texts", "Urgency"), QT_TRANSLATE_NOOP("Texts", "Unit grid"),
-           QT_TRANSLATE_NOOP("Texts", "Reported at"), QT_TRANSLATE_NOOP("Texts", "Deadline")]
+           QT_TRANSLATE_NOOP("Texts", "Reported at"), QT_TRANSLATE_NOOP("Texts", "Deadline"),
+           QT_TRANSLATE_NOOP("Texts", "Remaining")]
+
+
+def remaining_text(deadline: datetime | None, now: datetime) -> str:
+    """Wall-clock time to the deadline, e.g. '1d 3h', '45m', '-2h 10m' when overdue."""
+    if deadline is None:
+        return ""
+    secs = int((deadline - now).total_seconds())
+    sign = "-" if secs < 0 else ""
+    secs = abs(secs)
+    d, rem = divmod(secs, 86_400)
+    h, rem = divmod(rem, 3_600)
+    m = rem // 60
+    if d:
+        return f"{sign}{d}d {h}h"
+    if h:
+        return f"{sign}{h}h {m}m"
+    return f"{sign}{m}m"
 
 
 class CaseTableModel(QAbstractTableModel):
@@ -111,10 +130,14 @@ class CaseTableModel(QAbstractTableModel):
                 return f"{c.reported_at:%m-%d %H:%M}"
             if col == 7:
                 return f"{c.deadline:%m-%d %H:%M}" if c.deadline else ""
-        if role == Qt.ItemDataRole.ForegroundRole and col == 7 and c.deadline:
-            from PySide6.QtGui import QColor
-
-            return QColor("#c62828") if c.deadline < self.now else None
+            if col == 8:
+                return remaining_text(c.deadline, self.now)
+        if role == Qt.ItemDataRole.ForegroundRole and col in (7, 8) and c.deadline:
+            left = (c.deadline - self.now).total_seconds()
+            if left < 0:
+                return QColor("#c62828")  # overdue
+            if left < 2 * 3600:
+                return QColor("#ef6c00")  # due within two hours
         return None
 
 
@@ -147,7 +170,18 @@ class CasePanel(QWidget):
         self.urgency_filter.addItem(self.tr("All urgencies"), "")
         for u in Urgency:
             self.urgency_filter.addItem(texts.value_text("urgency", u.value), u.value)
-        for combo, key in ((self.source_filter, "source"), (self.urgency_filter, "urgency")):
+        self.street_filter = QComboBox()
+        self.street_filter.setObjectName("streetFilter")
+        self.street_filter.addItem(self.tr("All streets"), "")
+        for code, name in sorted(service.street_names().items()):
+            self.street_filter.addItem(name, code)
+        self.place_filter = QLineEdit()
+        self.place_filter.setObjectName("placeFilter")
+        self.place_filter.setClearButtonEnabled(True)
+        self.place_filter.setPlaceholderText(self.tr("Type code, community or grid id"))
+        self.place_filter.editingFinished.connect(self._on_place_filter)
+        for combo, key in ((self.source_filter, "source"), (self.urgency_filter, "urgency"),
+                           (self.street_filter, "street")):
             combo.currentIndexChanged.connect(
                 lambda _i, c=combo, k=key: self._set_filter(k, c.currentData()))
 
@@ -177,6 +211,8 @@ class CasePanel(QWidget):
         filters.addWidget(self.actor_label)
         filters.addWidget(self.refresh_button)
         filters.addStretch(1)
+        filters.addWidget(self.street_filter)
+        filters.addWidget(self.place_filter)
         filters.addWidget(self.source_filter)
         filters.addWidget(self.urgency_filter)
         top = QWidget()
@@ -218,6 +254,19 @@ class CasePanel(QWidget):
         else:
             self.filters.pop(key, None)
         self.refresh()
+
+    def _on_place_filter(self) -> None:
+        """5 digits: a type code; 12: a community; 15: a unit grid; empty: no filter."""
+        text = self.place_filter.text().strip()
+        keys = {5: "type_code", 12: "community", 15: "grid"}
+        changed = False
+        for key in keys.values():
+            changed |= self.filters.pop(key, None) is not None
+        if text and len(text) in keys and text.isalnum():
+            self.filters[keys[len(text)]] = text
+            changed = True
+        if changed:
+            self.refresh()
 
     def _on_tab(self, index: int) -> None:
         self.current_queue = QUEUES[index][0]

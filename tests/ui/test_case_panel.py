@@ -114,3 +114,23 @@ def test_a_refused_action_shows_the_rule(window: MainWindow, qtbot, monkeypatch)
     _seat(window, _login_of(window, "manager"))
     _open_queue(window, "to_register")
     assert window.case_panel.action_buttons == {}  # read-only seat: no buttons at all
+
+
+def test_filters_narrow_the_queue_and_counts(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    panel = window.case_panel
+    _seat(window, _login_of(window, "dispatcher"))
+    _open_queue(window, "in_handling")
+    all_rows = list(panel.model.cases)
+    assert all_rows, "the demo street has cases in handling"
+    grid = all_rows[0].grid_id.value
+    panel.place_filter.setText(grid)
+    panel._on_place_filter()
+    assert panel.model.cases and all(c.grid_id.value == grid for c in panel.model.cases)
+    assert len(panel.model.cases) <= len(all_rows)
+    assert panel.tabs.tabText(4).endswith(f" {len(panel.model.cases)}")
+    panel.place_filter.setText("")
+    panel._on_place_filter()
+    assert len(panel.model.cases) == len(all_rows)
+    urgent = panel.urgency_filter.findData("urgent")
+    panel.urgency_filter.setCurrentIndex(urgent)
+    assert all(c.urgency.value == "urgent" for c in panel.model.cases)
