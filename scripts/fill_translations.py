@@ -22,6 +22,8 @@ GLOSSARY: dict[tuple[str, str], str] = {
     ("*", "Command centre"): "指挥中心", ("*", "To verify"): "待核实",
     ("*", "Awaiting check"): "待核查", ("*", "Closed today"): "今日结案",
     ("*", "Overdue"): "已超期", ("*", "Select a case"): "请选择案件",
+    ("*", "Remaining"): "剩余时间", ("*", "All streets"): "全部街道",
+    ("*", "Type code, community or grid id"): "类别代码、社区或网格编码",
     ("Roles", "Field supervisor"): "监督员", ("Roles", "Video supervisor"): "视频监督员",
     ("Roles", "Grid worker"): "网格员", ("Roles", "Operator"): "受理员",
     ("Roles", "Shift leader"): "值班长", ("Roles", "Dispatcher"): "派遣员",

@@ -165,27 +165,37 @@
   <context>
     <name>CasePanel</name>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="142" />
+      <location filename="../../app/ui/case_panel.py" line="165" />
       <source>All sources</source>
       <translation>全部来源</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="147" />
+      <location filename="../../app/ui/case_panel.py" line="170" />
       <source>All urgencies</source>
       <translation>全部紧急程度</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="170" />
+      <location filename="../../app/ui/case_panel.py" line="175" />
+      <source>All streets</source>
+      <translation>全部街道</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_panel.py" line="181" />
+      <source>Type code, community or grid id</source>
+      <translation>类别代码、社区或网格编码</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_panel.py" line="204" />
       <source>Refresh (Ctrl+R)</source>
       <translation>刷新 (Ctrl+R)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="300" />
+      <location filename="../../app/ui/case_panel.py" line="349" />
       <source>Suggested: %1</source>
       <translation>建议：%1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="305" />
+      <location filename="../../app/ui/case_panel.py" line="354" />
       <source>Reason:</source>
       <translation>原因/意见：</translation>
     </message>
@@ -322,7 +332,7 @@
     </message>
     <message>
       <location filename="../../app/ui/main_window.py" line="217" />
-      <location filename="../../app/ui/main_window.py" line="454" />
+      <location filename="../../app/ui/main_window.py" line="463" />
       <source>About CityGrid</source>
       <translation>关于 CityGrid</translation>
     </message>
@@ -352,22 +362,22 @@
       <translation>无法加载地图数据：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="338" />
+      <location filename="../../app/ui/main_window.py" line="347" />
       <source>Nothing found for “%1”</source>
       <translation>未找到“%1”</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="434" />
+      <location filename="../../app/ui/main_window.py" line="443" />
       <source>Lon/lat (CGCS2000) %1, %2   Gauss-Krüger CM117E X %3 m, Y %4 m</source>
       <translation>经纬度(CGCS2000) %1, %2   高斯-克吕格 CM117E X %3 米, Y %4 米</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="451" />
+      <location filename="../../app/ui/main_window.py" line="460" />
       <source>The language changes when CityGrid restarts.</source>
       <translation>界面语言将在重新启动 CityGrid 后生效。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="455" />
+      <location filename="../../app/ui/main_window.py" line="464" />
       <source>CityGrid — a desktop GIS command centre for grid-based urban management: unit grids, city parts and cases on one map.</source>
       <translation>CityGrid —— 网格化城市管理桌面 GIS 指挥中心：单元网格、城市部件与案件尽在一图。</translation>
     </message>
@@ -497,7 +507,7 @@
       <translation>管理部件名称</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="63" />
+      <location filename="../../app/ui/case_panel.py" line="64" />
       <location filename="../../app/ui/texts.py" line="35" />
       <source>Type</source>
       <translation>类别</translation>
@@ -543,7 +553,7 @@
       <translation>经纬度(CGCS2000)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="63" />
+      <location filename="../../app/ui/case_panel.py" line="64" />
       <location filename="../../app/ui/texts.py" line="44" />
       <source>Case number</source>
       <translation>案件编号</translation>
@@ -554,19 +564,19 @@
       <translation>案件类型</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="64" />
+      <location filename="../../app/ui/case_panel.py" line="65" />
       <location filename="../../app/ui/texts.py" line="46" />
       <source>State</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="65" />
+      <location filename="../../app/ui/case_panel.py" line="66" />
       <location filename="../../app/ui/texts.py" line="47" />
       <source>Urgency</source>
       <translation>紧急程度</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="64" />
+      <location filename="../../app/ui/case_panel.py" line="65" />
       <location filename="../../app/ui/texts.py" line="48" />
       <source>Source</source>
       <translation>来源</translation>
@@ -577,13 +587,13 @@
       <translation>处置层级</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="66" />
+      <location filename="../../app/ui/case_panel.py" line="67" />
       <location filename="../../app/ui/texts.py" line="50" />
       <source>Reported at</source>
       <translation>上报时间</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="66" />
+      <location filename="../../app/ui/case_panel.py" line="67" />
       <location filename="../../app/ui/texts.py" line="51" />
       <source>Deadline</source>
       <translation>处置时限</translation>
@@ -614,7 +624,7 @@
       <translation>社区</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="65" />
+      <location filename="../../app/ui/case_panel.py" line="66" />
       <location filename="../../app/ui/texts.py" line="57" />
       <source>Unit grid</source>
       <translation>单元网格</translation>
@@ -636,7 +646,7 @@
       <translation>草稿</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="38" />
+      <location filename="../../app/ui/case_panel.py" line="39" />
       <location filename="../../app/ui/texts.py" line="64" />
       <source>To register</source>
       <translation>待受理</translation>
@@ -647,37 +657,42 @@
       <translation>核实中</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="39" />
+      <location filename="../../app/ui/case_panel.py" line="40" />
       <source>To verify</source>
       <translation>待核实</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="40" />
+      <location filename="../../app/ui/case_panel.py" line="41" />
       <location filename="../../app/ui/texts.py" line="66" />
       <source>To file</source>
       <translation>待立案</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="41" />
+      <location filename="../../app/ui/case_panel.py" line="42" />
       <location filename="../../app/ui/texts.py" line="67" />
       <source>To dispatch</source>
       <translation>待派遣</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="42" />
+      <location filename="../../app/ui/case_panel.py" line="43" />
       <location filename="../../app/ui/texts.py" line="68" />
       <source>In handling</source>
       <translation>处置中</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="43" />
+      <location filename="../../app/ui/case_panel.py" line="44" />
       <source>Awaiting check</source>
       <translation>待核查</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="47" />
+      <location filename="../../app/ui/case_panel.py" line="48" />
       <source>Closed today</source>
       <translation>今日结案</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_panel.py" line="68" />
+      <source>Remaining</source>
+      <translation>剩余时间</translation>
     </message>
     <message>
       <location filename="../../app/ui/texts.py" line="69" />
@@ -690,18 +705,18 @@
       <translation>核查中</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="44" />
+      <location filename="../../app/ui/case_panel.py" line="45" />
       <location filename="../../app/ui/texts.py" line="71" />
       <source>To close</source>
       <translation>待结案</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="45" />
+      <location filename="../../app/ui/case_panel.py" line="46" />
       <source>Overdue</source>
       <translation>已超期</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="46" />
+      <location filename="../../app/ui/case_panel.py" line="47" />
       <location filename="../../app/ui/texts.py" line="72" />
       <source>Parked</source>
       <translation>挂账</translation>
