@@ -26,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -355,6 +355,344 @@ def bench_assign(url: str) -> dict[str, Any]:
     out["ratio_total"] = out["sjoin"]["total_s"] / out["ours"]["total_s"]
     out["ratio_sjoin_vs_assign"] = out["sjoin"]["sjoin_s"] / out["ours"]["assign_s"]
     out["ratio_strtree"] = out["strtree_s"] / out["ours"]["total_s"]
+    return out
+
+
+# --------------------------------------------------------------------------- 7. queues
+QUEUE_TARGET_OPEN = 100_000
+QUEUE_TARGET_MS = 50.0
+QUEUE_RUNS = 20
+
+
+def _seed_temp_street(url: str) -> None:
+    from app.services.seeding import seed
+    from app.store.store import Store
+
+    store = Store.open(url)
+    try:
+        seed(store, "street", end=SEED_END)
+    finally:
+        store.close()
+
+
+def _grid_points(store: Any, per_grid: int, rng: np.random.Generator
+                 ) -> tuple[list[str], list[np.ndarray]]:
+    """Grid ids of the store and, per grid, ``per_grid`` random lon/lat points inside it."""
+    import shapely
+
+    grids = store.admin.layer("grid")
+    pools = []
+    for g in grids.geoms:
+        x0, y0, x1, y1 = g.bounds
+        pts = np.empty((0, 2))
+        while len(pts) < per_grid:
+            cand = np.column_stack([rng.uniform(x0, x1, 4 * per_grid),
+                                    rng.uniform(y0, y1, 4 * per_grid)])
+            pts = np.vstack([pts, cand[shapely.contains_xy(g, cand[:, 0], cand[:, 1])]])
+        pools.append(pts[:per_grid])
+    return list(grids.ids), pools
+
+
+def _add_open_cases(store: Any, svc: Any, target_open: int, rng: np.random.Generator) -> int:
+    """Insert OPEN cases (raw multi-row INSERT into ``case_``) until ``target_open`` are open."""
+    from sqlalchemy import func, insert, select
+
+    from app.domain.case import CaseSource, CaseState, Urgency
+    from app.gis import crs
+    from app.store.orm import CaseRow
+
+    open_states = [s.value for s in CaseState if s.is_open and s is not CaseState.DRAFT]
+    with store.engine.connect() as c:
+        n_open = c.execute(select(func.count()).select_from(CaseRow).where(
+            CaseRow.state.in_([s.value for s in CaseState if s.is_open]))).scalar_one()
+        types = c.execute(select(CaseRow.kind, CaseRow.type_code, CaseRow.part_id)).all()
+    n = max(0, target_open - n_open)
+    if n == 0:
+        return 0
+    gids, pools = _grid_points(store, 64, rng)
+    g_idx = rng.integers(0, len(gids), n)
+    p_idx = rng.integers(0, 64, n)
+    lonlat = np.array([pools[g][p] for g, p in zip(g_idx, p_idx, strict=True)])
+    xs, ys = crs.to_projected(lonlat[:, 0], lonlat[:, 1])
+    t_idx = rng.integers(0, len(types), n)
+    states = rng.choice(open_states, n)
+    sources = rng.choice([s.value for s in CaseSource], n)
+    urgencies = rng.choice([u.value for u in Urgency], n, p=[0.8, 0.15, 0.05])
+    deadline_s = rng.uniform(-3 * 86400, 3 * 86400, n)
+    report_days = rng.integers(1, 21, n)  # 1–20 days before the seed end
+    report_s = rng.uniform(0, 8 * 3600, n)
+    handled = {CaseState.DISPATCHED.value, CaseState.HANDLED.value, CaseState.CHECKING.value,
+               CaseState.CHECKED.value, CaseState.PARKED.value}
+    dept_cache: dict[tuple[str, str, str], str] = {}
+    seq: dict[str, int] = {}
+    rows = []
+    for i in range(n):
+        kind, tcode, part = types[t_idx[i]]
+        gid = gids[g_idx[i]]
+        reported = SEED_END - timedelta(days=int(report_days[i])) + timedelta(
+            seconds=float(report_s[i]))
+        day = f"{reported:%Y%m%d}"
+        seq[day] = seq.get(day, 50_000) + 1  # seeded numbers stay far below 50000 a day
+        dept = None
+        if states[i] in handled:
+            key = (tcode, kind, gid[:9])
+            if key not in dept_cache:
+                dept_cache[key] = svc.suggest_department(tcode, kind, gid)[0]
+            dept = dept_cache[key]
+        x = float(xs[i])
+        rows.append(dict(
+            number=f"{day}{seq[day]:05d}", kind=kind, type_code=tcode,
+            lon=float(lonlat[i, 0]), lat=float(lonlat[i, 1]), x=x, y=float(ys[i]),
+            cell=int(x // 100.0), grid_id=gid, source=str(sources[i]), reported_at=reported,
+            description="benchmark", state=str(states[i]), urgency=str(urgencies[i]),
+            level="community", address="", part_id=part, dept_code=dept,
+            deadline=SEED_END + timedelta(seconds=float(deadline_s[i])), closed_at=None,
+            version=1, rework_count=0, misdispatch_count=0, extension_hours=0.0,
+            parked_total_s=0.0, step_parks="[]", urge_count=0,
+            parked_since=reported if states[i] == CaseState.PARKED.value else None))
+    with store.engine.begin() as c:
+        for k in range(0, n, 5000):
+            c.execute(insert(CaseRow.__table__), rows[k:k + 5000])
+    return n
+
+
+def _naive_queue(all_open: list[Any], queue: str, f: Any, now: datetime,
+                 limit: int) -> list[Any]:
+    from app.domain.case import CaseState
+    from app.store.repositories import _QUEUE_STATES  # noqa: PLC2701 (benchmark only)
+
+    if queue == "overdue":
+        ok = {s for s in CaseState if s.is_open and s not in (CaseState.PARKED, CaseState.DRAFT)}
+        sel = [c for c in all_open if c.state in ok and c.deadline is not None
+               and c.deadline < now]
+    else:
+        states = set(_QUEUE_STATES[queue])
+        sel = [c for c in all_open if c.state.value in states]
+    sel = [c for c in sel if _naive_match(c, f)]
+    sel.sort(key=lambda c: (c.deadline is None, c.deadline or now, c.number))
+    return sel[:limit]
+
+
+def _naive_match(c: Any, f: Any) -> bool:
+    g = c.grid_id.value if hasattr(c.grid_id, "value") else str(c.grid_id)
+    return ((not f.street or g.startswith(f.street))
+            and (not f.community or g.startswith(f.community))
+            and (not f.grid or g == f.grid)
+            and (not f.type_code or c.type_code == f.type_code)
+            and (not f.source or c.source.value == f.source)
+            and (not f.urgency or c.urgency.value == f.urgency)
+            and (not f.dept_code or c.dept_code == f.dept_code))
+
+
+def _naive_load_open(store: Any) -> list[Any]:
+    """Every open case as a domain object, no filter in SQL (the naive baseline's load)."""
+    from sqlalchemy import select
+
+    from app.domain.case import CaseState
+    from app.store.orm import CaseRow
+    from app.store.repositories import _CASE_COLS  # noqa: PLC2701 (benchmark only)
+
+    with store.engine.connect() as c:
+        rows = c.execute(select(*_CASE_COLS).where(
+            CaseRow.state.in_([s.value for s in CaseState if s.is_open]))).all()
+    return [store.cases._to_domain(r) for r in rows]
+
+
+def _ms_stats(times: list[float]) -> tuple[float, float]:
+    ms = np.asarray(times) * 1000.0
+    return float(np.median(ms)), float(np.percentile(ms, 95))
+
+
+def bench_queues(runs: int, naive_runs: int, limit: int = 500) -> dict[str, Any]:
+    from sqlalchemy import func, select
+
+    from app.domain.case import CaseState
+    from app.domain.org import Role
+    from app.services.cases import Actor, CaseService, _as_filter
+    from app.store.orm import CaseRow
+    from app.store.store import Store
+
+    rng = np.random.default_rng(7)
+    with tempfile.TemporaryDirectory(prefix="citygrid-bench-queue-") as tmpdir:
+        url = f"sqlite:///{Path(tmpdir) / 'queue.sqlite'}"
+        t0 = time.perf_counter()
+        _seed_temp_street(url)
+        t_seed = time.perf_counter() - t0
+        store = Store.open(url)
+        svc = CaseService(store, clock=lambda: SEED_END)
+        t0 = time.perf_counter()
+        added = _add_open_cases(store, svc, QUEUE_TARGET_OPEN, rng)
+        t_insert = time.perf_counter() - t0
+        with store.engine.connect() as c:
+            n_open = c.execute(select(func.count()).select_from(CaseRow).where(
+                CaseRow.state.in_([s.value for s in CaseState if s.is_open]))).scalar_one()
+            n_all = c.execute(select(func.count()).select_from(CaseRow)).scalar_one()
+            busy_grid = c.execute(select(CaseRow.grid_id).group_by(CaseRow.grid_id)
+                                  .order_by(func.count().desc()).limit(1)).scalar_one()
+        _log(f"  {n_open:,} open cases ({added:,} added in {t_insert:.1f} s)")
+        lead = Actor("bench_sl", Role.SHIFT_LEADER)
+        filters: dict[str, dict[str, str]] = {
+            "none": {}, "source=supervisor": {"source": "supervisor"},
+            "urgency=urgent": {"urgency": "urgent"}, f"grid={busy_grid}": {"grid": busy_grid},
+            "source=video, urgency=high": {"source": "video", "urgency": "high"},
+        }
+        queues = ("to_register", "to_dispatch", "in_handling", "overdue")
+        rows: list[dict[str, Any]] = []
+
+        def timed(fn: Any, n: int) -> tuple[list[float], Any]:
+            fn()  # warm-up (statement cache, pages)
+            ts, out = [], None
+            for _ in range(n):
+                t = time.perf_counter()
+                out = fn()
+                ts.append(time.perf_counter() - t)
+            return ts, out
+
+        naive_cache: dict[str, list[float]] = {}
+        for fname, fd in filters.items():
+            for q in [*queues, "counts"]:
+                if q == "counts":
+                    ts, res = timed(lambda fd=fd: svc.queue_counts(lead, fd), runs)
+                    got = sum(res.values())
+                else:
+                    ts, res = timed(lambda q=q, fd=fd: svc.queue(lead, q, fd, limit=limit), runs)
+                    got = len(res)
+                med, p95 = _ms_stats(ts)
+                f = _as_filter(fd)
+
+                def naive(q: str = q, f: Any = f) -> Any:
+                    all_open = _naive_load_open(store)
+                    if q == "counts":
+                        return {qq: len(_naive_queue(all_open, qq, f, SEED_END, 10**9))
+                                for qq in queues}
+                    return _naive_queue(all_open, q, f, SEED_END, limit)
+
+                nts, nres = timed(naive, naive_runs)
+                if q != "counts":  # same page, same order
+                    assert [c.number for c in nres] == [c.number for c in res], (q, fname)
+                else:
+                    assert all(nres[qq] == res[qq] for qq in queues if qq != "overdue") and \
+                        nres["overdue"] == res["overdue"], (fname, nres, res)
+                nmed, np95 = _ms_stats(nts)
+                rows.append({"queue": q, "filter": fname, "rows": got, "runs": runs,
+                             "median_ms": med, "p95_ms": p95, "naive_runs": naive_runs,
+                             "naive_median_ms": nmed, "naive_p95_ms": np95,
+                             "ratio_median": nmed / med})
+                _log(f"  {q:<12} {fname:<28} {got:>7,}: median {med:6.1f} ms, p95 {p95:6.1f} ms"
+                     f"; naive {nmed:7.0f} ms ({nmed / med:.0f}×)")
+                naive_cache.setdefault(fname, []).extend(nts)
+        store.close()
+    worst = max(r["p95_ms"] for r in rows)
+    return {"open_cases": int(n_open), "all_cases": int(n_all), "added": added,
+            "seed_s": t_seed, "insert_s": t_insert, "limit": limit, "rows": rows,
+            "target_ms": QUEUE_TARGET_MS, "worst_p95_ms": worst,
+            "meets_target": worst <= QUEUE_TARGET_MS}
+
+
+# --------------------------------------------------------------------------- 8. a day's loop
+LOOP_CASES = 3000
+LOOP_DAY = datetime(2026, 11, 24)  # the working day after the seed's history ends
+LOOP_STEPS = ("register", "file", "dispatch", "handle", "send_check", "check_pass", "close")
+
+
+def _loop_day(url: str, n_cases: int) -> dict[str, Any]:
+    from sqlalchemy import select
+
+    from app.domain.case import CaseSource
+    from app.domain.org import Role
+    from app.services.cases import Actor, CaseService
+    from app.store.orm import CaseRow
+    from app.store.store import Store
+
+    store = Store.open(url)
+    rng = np.random.default_rng(8)
+    now = [LOOP_DAY]
+    svc = CaseService(store, clock=lambda: now[0])
+    # Real (kind, type) pairs and locations of the seeded history; sources that need no
+    # verification (公众举报) or callback (热线) so every case takes the same seven steps.
+    with store.engine.connect() as c:
+        hist = c.execute(select(CaseRow.kind, CaseRow.type_code, CaseRow.lon, CaseRow.lat)
+                         .order_by(CaseRow.id)).all()
+    sources = [CaseSource.FIELD_SUPERVISOR, CaseSource.VIDEO, CaseSource.GRID_WORKER,
+               CaseSource.LEADER, CaseSource.MEDIA]
+    fs = Actor("bench_fs", Role.FIELD_SUPERVISOR)
+    op = Actor("bench_op", Role.OPERATOR)
+    sl = Actor("bench_sl", Role.SHIFT_LEADER)
+    dp = Actor("bench_dp", Role.DISPATCHER)
+    staff: dict[str, Actor] = {}
+    times: dict[str, list[float]] = {a: [] for a in ("report", "suggest", *LOOP_STEPS)}
+    gap = timedelta(seconds=86400 / n_cases)
+    step = gap / (len(LOOP_STEPS) + 1)
+    t_all = time.perf_counter()
+    for i in range(n_cases):
+        kind, tcode, lon, lat = hist[int(rng.integers(0, len(hist)))]
+        now[0] = LOOP_DAY + gap * i
+        t = time.perf_counter()
+        case = svc.report(fs, kind, tcode, lon, lat, f"benchmark case {i}",
+                          sources[i % len(sources)])
+        times["report"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        dept, _ = svc.suggest_department(case)
+        times["suggest"].append(time.perf_counter() - t)
+        if dept not in staff:
+            staff[dept] = Actor(f"bench_{dept}", Role.DEPARTMENT, dept)
+        for k, (action, actor) in enumerate(zip(
+                LOOP_STEPS, (op, sl, dp, staff[dept], op, fs, sl), strict=True)):
+            now[0] = LOOP_DAY + gap * i + step * (k + 1)
+            t = time.perf_counter()
+            svc.act(actor, case.number, action,
+                    dept_code=dept if action == "dispatch" else None)
+            times[action].append(time.perf_counter() - t)
+    total = time.perf_counter() - t_all
+    closed = svc.queue_counts(sl)["closed_today"]
+    store.close()
+    per = {}
+    for a, ts in times.items():
+        med, p95 = _ms_stats(ts)
+        per[a] = {"n": len(ts), "median_ms": med, "p95_ms": p95, "total_s": float(sum(ts))}
+    loop = [x for a in LOOP_STEPS for x in times[a]]
+    med, p95 = _ms_stats(loop)
+    return {"cases": n_cases, "closed_today": closed, "per_action": per,
+            "transitions": len(loop), "transition_median_ms": med, "transition_p95_ms": p95,
+            "transition_total_s": float(sum(loop)), "transitions_per_s": len(loop) / sum(loop),
+            "wall_s": total, "departments": len(staff)}
+
+
+def bench_loop(n_cases: int) -> dict[str, Any]:
+    out: dict[str, Any] = {"cases": n_cases, "backends": {}}
+    with tempfile.TemporaryDirectory(prefix="citygrid-bench-loop-") as tmpdir:
+        url = f"sqlite:///{Path(tmpdir) / 'loop.sqlite'}"
+        _seed_temp_street(url)
+        out["backends"]["SQLite"] = r = _loop_day(url, n_cases)
+        _log(f"  SQLite: {r['transitions']:,} transitions, median "
+             f"{r['transition_median_ms']:.2f} ms, {r['transitions_per_s']:.0f}/s")
+    admin_url = os.environ.get("CITYGRID_TEST_PG")
+    if admin_url:
+        import uuid
+
+        from psycopg import sql
+        from sqlalchemy.engine import make_url
+
+        from tests.conftest import _pg_connect
+
+        u = make_url(admin_url)
+        if u.drivername == "postgresql":
+            u = u.set(drivername="postgresql+psycopg")
+        name = f"citygrid_bench_{uuid.uuid4().hex[:12]}"
+        with _pg_connect(admin_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        try:
+            url = u.set(database=name).render_as_string(hide_password=False)
+            _seed_temp_street(url)
+            out["backends"]["PostgreSQL"] = r = _loop_day(url, n_cases)
+            _log(f"  PostgreSQL: {r['transitions']:,} transitions, median "
+                 f"{r['transition_median_ms']:.2f} ms, {r['transitions_per_s']:.0f}/s")
+        finally:
+            with _pg_connect(admin_url, autocommit=True) as conn:
+                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+                             .format(sql.Identifier(name)))
+    else:
+        out["postgresql_skipped"] = "CITYGRID_TEST_PG not set"
     return out
 
 

@@ -178,6 +178,7 @@ class CasePanel(QWidget):
         self.place_filter = QLineEdit()
         self.place_filter.setObjectName("placeFilter")
         self.place_filter.setClearButtonEnabled(True)
+        self.place_filter.setMinimumWidth(170)
         self.place_filter.setPlaceholderText(self.tr("Type code, community or grid id"))
         self.place_filter.editingFinished.connect(self._on_place_filter)
         for combo, key in ((self.source_filter, "source"), (self.urgency_filter, "urgency"),
