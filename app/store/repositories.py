@@ -516,6 +516,11 @@ class CaseRepository(_Repo):
         for attempt in range(attempts):
             try:
                 with self.engine.begin() as c:
+                    if not self.is_sqlite:
+                        # Serialise number allocation per day on PostgreSQL: without it,
+                        # concurrent intakes all read the same max and retry in a crowd.
+                        # (SQLite already serialises writers on the database lock.)
+                        c.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": int(prefix)})
                     last = c.execute(select(func.max(CaseRow.number))
                                      .where(CaseRow.number.like(prefix + "%"))).scalar()
                     case.number = format_case_number(case.reported_at,

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
-    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -178,9 +177,14 @@ class CasePanel(QWidget):
         self.place_filter = QLineEdit()
         self.place_filter.setObjectName("placeFilter")
         self.place_filter.setClearButtonEnabled(True)
-        self.place_filter.setMinimumWidth(170)
+        self.place_filter.setMinimumWidth(120)
         self.place_filter.setPlaceholderText(self.tr("Type code, community or grid id"))
         self.place_filter.editingFinished.connect(self._on_place_filter)
+        for combo in (self.source_filter, self.urgency_filter, self.street_filter):
+            # Short boxes that elide: the panel must fit between the side docks.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(5)
         for combo, key in ((self.source_filter, "source"), (self.urgency_filter, "urgency"),
                            (self.street_filter, "street")):
             combo.currentIndexChanged.connect(
@@ -200,7 +204,6 @@ class CasePanel(QWidget):
         self.detail.setObjectName("caseDetail")
         self.buttons_row = QHBoxLayout()
         self.action_buttons: dict[Action, QPushButton] = {}
-        self.actor_label = QLabel()
 
         self.refresh_button = QPushButton(self.tr("Refresh (Ctrl+R)"))
         self.refresh_button.setObjectName("refreshButton")
@@ -209,7 +212,6 @@ class CasePanel(QWidget):
         refresh_key.activated.connect(self.refresh_button.click)
 
         filters = QHBoxLayout()
-        filters.addWidget(self.actor_label)
         filters.addWidget(self.refresh_button)
         filters.addStretch(1)
         filters.addWidget(self.street_filter)
@@ -219,7 +221,6 @@ class CasePanel(QWidget):
         top = QWidget()
         tl = QVBoxLayout(top)
         tl.setContentsMargins(0, 0, 0, 0)
-        tl.addLayout(filters)
         tl.addWidget(self.tabs)
         tl.addWidget(self.table, 1)
         bottom = QWidget()
@@ -233,6 +234,7 @@ class CasePanel(QWidget):
         split.setSizes([760, 520])
         lay = QVBoxLayout(self)
         lay.setContentsMargins(2, 2, 2, 2)
+        lay.addLayout(filters)  # across the whole panel: the splitter halves stay narrow
         lay.addWidget(split)
 
         self._shortcuts: list[QShortcut] = []
@@ -245,8 +247,7 @@ class CasePanel(QWidget):
 
     # -- data -----------------------------------------------------------------------------
     def set_actor(self, actor: Actor) -> None:
-        self.actor = actor
-        self.actor_label.setText(f"{actor.login} · {texts.role_text(actor.role)}")
+        self.actor = actor  # shown in the main window's seat box
         self.refresh()
 
     def _set_filter(self, key: str, value: str) -> None:
