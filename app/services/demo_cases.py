@@ -10,7 +10,7 @@ ones are spread over the whole loop.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 import numpy as np
@@ -27,6 +27,8 @@ PART_SHARE = 0.30
 HOTSPOT_SHARE = 0.06  # of matter cases
 MATTER_SPREAD = 0.6  # matter cases lie within this share of the grid radius
 MIN, HOUR, DAY = 60.0, 3600.0, 86400.0
+TIMELINE_COLUMNS = ("reported", "accepted", "registered", "filed", "dispatched", "handled",
+                    "check_sent", "checked", "closed", "parked")
 
 # Reports per hour of day (relative): supervisors patrol 7–19 h, peaks 9–11 h and 14–17 h.
 _HOUR_PROFILE = np.array([0.45, 0.3, 0.22, 0.2, 0.25, 0.5, 1.2, 3.0, 5.6, 7.6, 7.9, 6.4,
@@ -117,6 +119,10 @@ class CaseHistory:
     deadline: np.ndarray
     closed_at: np.ndarray
     description: np.ndarray
+    # The simulated timeline behind ``state``: one row per case, seconds since the epoch of
+    # report, accept, registered, filed, dispatched, handled, check sent, checked, closed and
+    # parked (see ``TIMELINE_COLUMNS``). The event history is derived from it.
+    timeline: np.ndarray | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.number)
@@ -124,7 +130,8 @@ class CaseHistory:
     def __post_init__(self) -> None:
         n = len(self.number)
         for f in fields(self):
-            if len(getattr(self, f.name)) != n:
+            value = getattr(self, f.name)
+            if value is not None and len(value) != n:
                 raise ValueError(f"CaseHistory column {f.name} has the wrong length")
 
 
@@ -451,6 +458,8 @@ def generate_case_history(
         grid_index=grid_index, part_index=part_index, source=source, urgency=urgency,
         level=level, state=state, dept_code=dept_code, reported_at=reported,
         deadline=deadline, closed_at=closed_at, description=description,
+        timeline=np.stack([rep_s.astype(np.float64), t_acc, t_reg, t_file, t_disp, t_fb, t_chk,
+                           t_chkd, t_close, t_park], axis=1),
     )
 
 
@@ -506,3 +515,349 @@ def _ensure_every_state(state: np.ndarray, rep_s: np.ndarray) -> None:
                 moved += 1
                 if moved == 2:
                     break
+
+
+# -- event history --------------------------------------------------------------------------
+# Shares of the loop's exception paths among the cases that got far enough.
+REDISPATCH_SHARE = 0.02  # 错误派遣 → 改派, of dispatched cases
+REWORK_SHARE = 0.03  # 核查不通过 → 返工, of handled cases
+URGE_SHARE = 0.04  # 督办, of dispatched cases
+
+_VOID_REASONS = ("重复上报", "不属于受理范围", "现场核实无此问题", "信息不全无法定位")
+_URGE_REASONS = ("临近处置时限，请加快处置", "群众反映强烈，请尽快处置", "超时未反馈，请说明情况")
+_PARK_REASONS = ("涉及多部门协调，短期内无法解决", "需列入年度改造计划", "权属争议待认定")
+_CHECK_FAIL_NOTE = "现场核查问题仍存在，返工"
+
+
+@dataclass
+class CaseEvents:
+    """Columnar case timelines plus the flow columns of each case they leave behind.
+
+    Event arrays (``case_index`` … ``details``) are ordered by case and then by ``seq``;
+    flow arrays have one value per case.
+    """
+
+    case_index: np.ndarray
+    seq: np.ndarray
+    at: np.ndarray  # datetime64[s]
+    actor_login: np.ndarray
+    role: np.ndarray
+    action: np.ndarray
+    from_state: np.ndarray
+    to_state: np.ndarray
+    note: np.ndarray
+    details: np.ndarray
+    # per case
+    version: np.ndarray
+    step_started_at: np.ndarray  # datetime64[s], NaT when closed or a draft
+    parked_since: np.ndarray
+    rework_count: np.ndarray
+    misdispatch_count: np.ndarray
+    urge_count: np.ndarray
+    satisfied: np.ndarray  # object: True or None
+
+    def __len__(self) -> int:
+        return len(self.case_index)
+
+
+def _pools(keys: np.ndarray, members: dict[str, list[str]], fallback: list[str]
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """(n_keys × width) table of logins per key and the pool sizes, for vectorised picks."""
+    rows = [members.get(k) or fallback for k in keys.tolist()]
+    width = max((len(r) for r in rows), default=1)
+    table = np.array([r + [r[0]] * (width - len(r)) for r in rows] or [[""]], dtype=object)
+    return table, np.array([len(r) for r in rows] or [1], dtype=np.int64)
+
+
+def _pick(table: np.ndarray, sizes: np.ndarray, group: np.ndarray,
+          rng: np.random.Generator) -> np.ndarray:
+    col = (rng.random(len(group)) * sizes[group]).astype(np.int64)
+    return table[group, col]
+
+
+def generate_case_events(history: CaseHistory, *, grid_ids: np.ndarray,
+                         case_streets: np.ndarray, staff: Sequence[Sequence[object]],
+                         departments: Sequence[str], end: datetime,
+                         seed: int = 20261123) -> CaseEvents:
+    """The timeline of every case in ``history`` up to ``end``, consistent with its state.
+
+    Follows app.domain.workflow: report → register (or send_verify → verify) → file →
+    dispatch → handle → send_check → check_pass → (callback for hotline cases) → close;
+    voided cases are voided after registration, parked ones asked and approved to park, and
+    a few cases have a misdispatch (改派), a failed check (返工) or an urge (督办). Actors
+    come from ``staff`` rows ``(login, name, role, department_code, street_code)``: centre
+    posts by role, supervisors and grid workers of the case's street, the staff of the
+    case's department. Drafts have no events (nothing was sent yet). Same inputs → same
+    events.
+    """
+    from app.domain.org import Role
+    from app.domain.workflow import Action as A
+
+    S = CaseState
+    n = len(history)
+    if history.timeline is None:
+        raise DomainError("The case history has no simulated timeline to derive events from")
+    rng = np.random.default_rng([seed, 2])
+    tl = history.timeline
+    rep, t_acc, t_reg, t_file, t_disp, t_fb, t_chk, t_chkd, t_close, t_park = tl.T
+    now = float(np.datetime64(end.replace(tzinfo=None), "s").astype(np.int64))
+    state = history.state
+    source = history.source
+
+    rank_of = {S.REPORTED: 0, S.VERIFYING: 1, S.REGISTERED: 2, S.FILED: 3, S.DISPATCHED: 4,
+               S.HANDLED: 5, S.CHECKING: 6, S.CHECKED: 7, S.CLOSED: 8, S.VOID: 2,
+               S.PARKED: 4, S.DRAFT: -1}
+    u_state, s_inv = np.unique(state, return_inverse=True)
+    rank = np.array([rank_of[S(s)] for s in u_state.tolist()], dtype=np.int64)[s_inv]
+    void = state == S.VOID.value
+    parked = state == S.PARKED.value
+    closed = state == S.CLOSED.value
+    hotline = source == CaseSource.HOTLINE.value
+    vpath = (np.isin(source, [CaseSource.HOTLINE.value, CaseSource.PUBLIC.value,
+                              CaseSource.MEDIA.value]) | (state == S.VERIFYING.value))
+    redispatch = (rank >= 4) & ~void & (rng.random(n) < REDISPATCH_SHARE)
+    rework = (rank >= 5) & ~void & ~parked & (rng.random(n) < REWORK_SHARE)
+    urge = (rank >= 4) & ~void & (rng.random(n) < URGE_SHARE)
+    main = ~void  # the main path beyond registration
+
+    # Handling window: from dispatch to feedback, the park, or now.
+    he = np.minimum(np.where(parked, t_park, t_fb), now)
+    he = np.maximum(he, t_disp)
+
+    def w(f: float) -> np.ndarray:
+        return t_disp + f * (he - t_disp)
+
+    # (action, from, to, when, present) in timeline order.
+    slots = [
+        (A.REPORT, S.DRAFT, S.REPORTED, rep, rank >= 0),
+        (A.SEND_VERIFY, S.REPORTED, S.VERIFYING, t_acc, vpath & (rank >= 1)),
+        (A.VERIFY, S.VERIFYING, S.REGISTERED, t_reg, vpath & (rank >= 2)),
+        (A.REGISTER, S.REPORTED, S.REGISTERED, t_reg, ~vpath & (rank >= 2)),
+        (A.VOID, S.REGISTERED, S.VOID, t_file, void),
+        (A.FILE, S.REGISTERED, S.FILED, t_file, main & (rank >= 3)),
+        (A.DISPATCH, S.FILED, S.DISPATCHED, t_disp, main & (rank >= 4)),
+        (A.REDISPATCH, S.DISPATCHED, S.DISPATCHED, w(0.1), redispatch),
+        (A.HANDLE, S.DISPATCHED, S.HANDLED, w(0.3), rework),
+        (A.SEND_CHECK, S.HANDLED, S.CHECKING, w(0.35), rework),
+        (A.CHECK_FAIL, S.CHECKING, S.DISPATCHED, w(0.45), rework),
+        (A.URGE, S.DISPATCHED, S.DISPATCHED, w(0.6), urge),
+        (A.REQUEST_PARK, S.DISPATCHED, S.DISPATCHED, w(0.9), parked),
+        (A.APPROVE_PARK, S.DISPATCHED, S.PARKED, he, parked),
+        (A.HANDLE, S.DISPATCHED, S.HANDLED, t_fb, main & ~parked & (rank >= 5)),
+        (A.SEND_CHECK, S.HANDLED, S.CHECKING, t_chk, main & ~parked & (rank >= 6)),
+        (A.CHECK_PASS, S.CHECKING, S.CHECKED, t_chkd, main & ~parked & (rank >= 7)),
+        (A.CALLBACK, S.CHECKED, S.CHECKED, t_chkd + 0.5 * (t_close - t_chkd),
+         closed & hotline),
+        (A.CLOSE, S.CHECKED, S.CLOSED, t_close, closed),
+    ]
+    k = len(slots)
+    present = np.stack([p for *_, p in slots], axis=1)
+    # Times: non-decreasing along the timeline, within [reported_at, closed_at or end]. The
+    # history's closed_at is the (clipped) close or void time in whole seconds.
+    times = np.stack([np.broadcast_to(t, (n,)) for _, _, _, t, _ in slots], axis=1)
+    times = np.maximum.accumulate(np.floor(times), axis=1)
+    closed_s = history.closed_at.astype("datetime64[s]").astype(np.int64).astype(np.float64)
+    upper = np.where(np.isnat(history.closed_at), now, closed_s)
+    times = np.clip(times, rep[:, None], np.maximum(upper, rep)[:, None])
+    # A closed case's last event is its closing, at closed_at exactly.
+
+    # -- actor pools from the roster ------------------------------------------------------
+    by_role: dict[str, list[str]] = {}
+    by_street: dict[tuple[str, str], list[str]] = {}
+    by_dept: dict[str, list[str]] = {}
+    for login, _name, role, dept, street in staff:
+        by_role.setdefault(str(role), []).append(str(login))
+        if street:
+            by_street.setdefault((str(role), str(street)), []).append(str(login))
+        if dept and role == Role.DEPARTMENT.value:
+            by_dept.setdefault(str(dept), []).append(str(login))
+    centre = {r: np.array(by_role.get(r.value) or [""], dtype=object)
+              for r in (Role.OPERATOR, Role.SHIFT_LEADER, Role.DISPATCHER,
+                        Role.VIDEO_SUPERVISOR)}
+    u_street, st_inv = np.unique(case_streets.astype(str), return_inverse=True)
+    fs_tab, fs_n = _pools(u_street, {s: by_street.get((Role.FIELD_SUPERVISOR.value, s), [])
+                                     for s in u_street.tolist()},
+                          by_role.get(Role.FIELD_SUPERVISOR.value) or [""])
+    gw_tab, gw_n = _pools(u_street, {s: by_street.get((Role.GRID_WORKER.value, s), [])
+                                     for s in u_street.tolist()},
+                          by_role.get(Role.FIELD_SUPERVISOR.value) or [""])
+    gw_is_fs = np.array([not by_street.get((Role.GRID_WORKER.value, s))
+                         for s in u_street.tolist()] or [False])
+    dept = history.dept_code.astype(str)
+    u_dept, d_inv = np.unique(dept, return_inverse=True)
+    d_tab, d_n = _pools(u_dept, by_dept, [""])
+    staffed = sorted(set(departments) & set(by_dept))
+
+    def centre_pick(role: Role, idx: np.ndarray) -> np.ndarray:
+        pool = centre[role]
+        return pool[rng.integers(0, len(pool), len(idx))]
+
+    def on_site(idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        g = st_inv[idx]
+        use_gw = (rng.random(len(idx)) < 0.15) & ~gw_is_fs[g]
+        login = np.where(use_gw, _pick(gw_tab, gw_n, g, rng), _pick(fs_tab, fs_n, g, rng))
+        role = np.where(use_gw, Role.GRID_WORKER.value, Role.FIELD_SUPERVISOR.value)
+        return login, role.astype(object)
+
+    def dept_staff(idx: np.ndarray) -> np.ndarray:
+        return _pick(d_tab, d_n, d_inv[idx], rng)
+
+    # A misdispatch first went to another (staffed) department.
+    wrong = np.empty(n, dtype=object)
+    ri = np.flatnonzero(redispatch)
+    if len(ri) and len(staffed) > 1:
+        # Draw from all but the last department; where that hits the right one, take the
+        # last instead (it cannot be the right one then).
+        choice = np.array(staffed, dtype=object)[rng.integers(0, len(staffed) - 1, len(ri))]
+        choice[choice == dept[ri].astype(object)] = staffed[-1]
+        wrong[ri] = choice
+    else:
+        redispatch[:] = False
+        present[:, 7] = False
+
+    def reasons(options: tuple[str, ...], idx: np.ndarray) -> np.ndarray:
+        return np.array(options, dtype=object)[rng.integers(0, len(options), len(idx))]
+
+    def dumps(pairs: list[tuple[str, np.ndarray | object]], m: int) -> np.ndarray:
+        """JSON objects of string/number/bool values as apply() writes them, vectorised."""
+        out = np.full(m, "{", dtype=object)
+        for i, (key, val) in enumerate(pairs):
+            sep = ", " if i else ""
+            if isinstance(val, np.ndarray):  # of strings
+                text = '"' + val.astype(object) + '"'
+            elif isinstance(val, str):
+                text = '"' + val + '"'
+            else:
+                text = "true" if val is True else "false" if val is False else str(val)
+            out = out + f'{sep}"{key}": ' + text
+        return out + "}"
+
+    role_names = [r.value for r in Role]
+    role_code = {r: i for i, r in enumerate(role_names)}
+    keys: list[np.ndarray] = []
+    times_out: list[np.ndarray] = []
+    logins: list[np.ndarray] = []
+    roles: list[np.ndarray] = []
+    extras: list[tuple[int, int, np.ndarray | str | None, np.ndarray | str | None]] = []
+    offset = 0
+    for s_i, (action, _frm, _to, _t, _p) in enumerate(slots):
+        idx = np.flatnonzero(present[:, s_i])
+        m = len(idx)
+        if not m:
+            continue
+        note: np.ndarray | str | None = None
+        details: np.ndarray | str | None = None
+        role: np.ndarray | str
+        if action is A.REPORT:
+            src = source[idx]
+            login = centre_pick(Role.OPERATOR, idx).astype(object)
+            role = np.full(m, Role.OPERATOR.value, dtype=object)
+            sel = src == CaseSource.VIDEO.value
+            login[sel] = centre_pick(Role.VIDEO_SUPERVISOR, idx[sel])
+            role[sel] = Role.VIDEO_SUPERVISOR.value
+            sel = src == CaseSource.FIELD_SUPERVISOR.value
+            login[sel] = _pick(fs_tab, fs_n, st_inv[idx[sel]], rng)
+            role[sel] = Role.FIELD_SUPERVISOR.value
+            sel = (src == CaseSource.GRID_WORKER.value) & ~gw_is_fs[st_inv[idx]]
+            login[sel] = _pick(gw_tab, gw_n, st_inv[idx[sel]], rng)
+            role[sel] = Role.GRID_WORKER.value
+            sel = (src == CaseSource.GRID_WORKER.value) & gw_is_fs[st_inv[idx]]
+            login[sel] = _pick(fs_tab, fs_n, st_inv[idx[sel]], rng)
+            role[sel] = Role.FIELD_SUPERVISOR.value
+            note = history.description[idx].astype(object)
+            details = dumps([("grid_id", grid_ids[idx].astype(object))], m)
+        elif action in (A.SEND_VERIFY, A.REGISTER, A.SEND_CHECK, A.CALLBACK):
+            login, role = centre_pick(Role.OPERATOR, idx), Role.OPERATOR.value
+            if action is A.CALLBACK:
+                details = '{"satisfied": true}'
+        elif action in (A.VERIFY, A.CHECK_PASS, A.CHECK_FAIL):
+            login, role = on_site(idx)
+            if action is A.CHECK_FAIL:
+                note = _CHECK_FAIL_NOTE
+                details = dumps([("rework", 1), ("dept_code", dept[idx].astype(object))], m)
+        elif action in (A.VOID, A.FILE, A.CLOSE):
+            login, role = centre_pick(Role.SHIFT_LEADER, idx), Role.SHIFT_LEADER.value
+            if action is A.VOID:
+                details = dumps([("reason", reasons(_VOID_REASONS, idx))], m)
+        elif action in (A.DISPATCH, A.REDISPATCH, A.APPROVE_PARK):
+            login, role = centre_pick(Role.DISPATCHER, idx), Role.DISPATCHER.value
+            if action is A.DISPATCH:
+                first = np.where(redispatch[idx], wrong[idx], dept[idx].astype(object))
+                details = dumps([("dept_code", first)], m)
+            elif action is A.REDISPATCH:
+                details = dumps([("from_dept", wrong[idx]),
+                                 ("dept_code", dept[idx].astype(object))], m)
+        elif action is A.URGE:
+            pick_dp = rng.random(m) < 0.5
+            login = np.where(pick_dp, centre_pick(Role.DISPATCHER, idx),
+                             centre_pick(Role.SHIFT_LEADER, idx))
+            role = np.where(pick_dp, Role.DISPATCHER.value, Role.SHIFT_LEADER.value)
+            details = dumps([("reason", reasons(_URGE_REASONS, idx)), ("urged_by", login),
+                             ("urged_dept", dept[idx].astype(object)), ("urge_count", 1)], m)
+        elif action in (A.HANDLE, A.REQUEST_PARK):
+            login, role = dept_staff(idx), Role.DEPARTMENT.value
+            if action is A.REQUEST_PARK:
+                details = dumps([("reason", reasons(_PARK_REASONS, idx))], m)
+        else:  # pragma: no cover - every slot is handled above
+            raise AssertionError(action)
+        keys.append(idx * k + s_i)
+        times_out.append(times[idx, s_i])
+        logins.append(np.asarray(login, dtype=object))
+        if isinstance(role, str):
+            roles.append(np.full(m, role_code[role], dtype=np.int8))
+        else:
+            roles.append(np.array([role_code[r] for r in role.tolist()], dtype=np.int8))
+        if note is not None or details is not None:
+            extras.append((offset, m, note, details))
+        offset += m
+
+    key = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
+    order = np.argsort(key, kind="stable")
+    where = np.empty(len(key), dtype=np.int64)
+    where[order] = np.arange(len(key))  # final position of each concatenated event
+    slot_i = key[order] % k
+    case_index = (key[order] // k).astype(np.int64)
+    count = np.bincount(case_index, minlength=n)
+    first = np.concatenate([[0], np.cumsum(count)[:-1]]).astype(np.int64)
+    seq = np.arange(len(case_index), dtype=np.int64) - first[case_index] + 1
+    slot_action = np.array([a.value for a, *_ in slots], dtype=object)
+    slot_from = np.array([f.value for _, f, *_ in slots], dtype=object)
+    slot_to = np.array([t.value for _, _, t, *_ in slots], dtype=object)
+    notes = np.full(len(key), "", dtype=object)
+    detail_text = np.full(len(key), "{}", dtype=object)
+    for off, m, note, details in extras:
+        pos = where[off:off + m]
+        if note is not None:
+            notes[pos] = note
+        if details is not None:
+            detail_text[pos] = details
+    at = (np.concatenate(times_out)[order].astype(np.int64).astype("datetime64[s]")
+          if keys else np.zeros(0, dtype="datetime64[s]"))
+    login_out = np.concatenate(logins)[order] if keys else np.zeros(0, dtype=object)
+    role_out = (np.array(role_names, dtype=object)[np.concatenate(roles)[order]]
+                if keys else np.zeros(0, dtype=object))
+
+    # -- the flow each case is left in ---------------------------------------------------
+    slot_of = {S.REPORTED: 0, S.VERIFYING: 1, S.FILED: 5, S.HANDLED: 14, S.CHECKING: 14,
+               S.CHECKED: 16}
+    start_slot = np.full(n, -1, dtype=np.int64)
+    for st, sl in slot_of.items():
+        start_slot[state == st.value] = sl
+    start_slot[state == S.REGISTERED.value] = np.where(vpath, 2, 3)[state == S.REGISTERED.value]
+    in_disp = np.isin(state, [S.DISPATCHED.value, S.PARKED.value])
+    start_slot[in_disp] = np.where(redispatch, 7, 6)[in_disp]
+    has = start_slot >= 0
+    started = np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
+    started[has] = times[np.flatnonzero(has), start_slot[has]].astype(np.int64).astype(
+        "datetime64[s]")
+    parked_since = np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
+    parked_since[parked] = times[parked, 13].astype(np.int64).astype("datetime64[s]")
+    satisfied = np.where(closed & hotline, True, None).astype(object)
+
+    return CaseEvents(
+        case_index=case_index, seq=seq, at=at, actor_login=login_out, role=role_out,
+        action=slot_action[slot_i], from_state=slot_from[slot_i], to_state=slot_to[slot_i],
+        note=notes, details=detail_text, version=count, step_started_at=started, parked_since=parked_since,
+        rework_count=rework.astype(np.int64), misdispatch_count=redispatch.astype(np.int64),
+        urge_count=urge.astype(np.int64), satisfied=satisfied,
+    )
