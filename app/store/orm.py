@@ -209,7 +209,9 @@ class CaseRow(Base):
     camera_id: Mapped[str | None] = mapped_column(String(32))
 
     __table_args__ = (Index("ix_case_state_reported", "state", "reported_at"),
-                      Index("ix_case__deadline", "state", "deadline"))
+                      Index("ix_case__deadline", "state", "deadline"),
+                      Index("ix_case_queue", "state", "source", "urgency", "deadline"),
+                      Index("ix_case_closed_at", "closed_at"))
 
 
 class CaseEventRow(Base):

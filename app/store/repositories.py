@@ -599,11 +599,13 @@ class CaseRepository(_Repo):
         with self.engine.connect() as c:
             by_state = dict(c.execute(select(CaseRow.state, func.count()).where(
                 *where, CaseRow.state.in_(_QUEUED_STATES)).group_by(CaseRow.state)).all())
-            special = c.execute(select(
-                func.count(sa_case((_queue_clause("overdue", now), 1))),
-                func.count(sa_case((_queue_clause("closed_today", now), 1))),
-            ).where(*where, CaseRow.state.in_((*_OVERDUE_STATES, CaseState.CLOSED.value)))
-            ).one()
+            # Separate counts so each uses its own index: (state, source, urgency, deadline)
+            # for overdue, closed_at for closed today (not a scan of every closed case).
+            overdue = c.execute(select(func.count()).select_from(CaseRow).where(
+                *where, _queue_clause("overdue", now))).scalar_one()
+            closed_today = c.execute(select(func.count()).select_from(CaseRow).where(
+                *where, _queue_clause("closed_today", now))).scalar_one()
+            special = (overdue, closed_today)
         out = {q: sum(by_state.get(s, 0) for s in states) for q, states in _QUEUE_STATES.items()}
         out["overdue"], out["closed_today"] = int(special[0]), int(special[1])
         return {q: out[q] for q in QUEUES}
