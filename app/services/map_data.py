@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.domain.case import CaseKind, CaseState
-from app.domain.catalogue import load_catalogue
 from app.gis import crs
 from app.store.repositories import GeometryArrays, PointArrays
 from app.store.store import Store
@@ -23,10 +21,6 @@ class MapData:
     blocks: GeometryArrays
     cases: PointArrays
     parts: PointArrays | None = None  # loaded separately: the biggest layer
-
-    @property
-    def part_majors(self) -> list[tuple[str, str]]:
-        return load_catalogue().majors(CaseKind.PART)
 
 
 def _project(g: GeometryArrays) -> GeometryArrays:
@@ -56,7 +50,3 @@ def load_vector_layers(store: Store, progress: Progress | None = None) -> MapDat
 
 def load_parts(store: Store) -> PointArrays:
     return store.parts.point_arrays()
-
-
-def open_case_states() -> list[CaseState]:
-    return [s for s in CaseState if s.is_open]

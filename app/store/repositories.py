@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
 import shapely
 from sqlalchemy import Engine, func, insert, select, text, update
-from sqlalchemy import case as sa_case
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -244,10 +243,6 @@ class AdminRepository(_Repo):
                 "grids": s.scalar(select(func.count()).select_from(GridRow)) or 0,
             }
 
-    def iter_grid_ids(self) -> Iterator[str]:
-        with self.engine.connect() as c:
-            for (g,) in c.execute(select(GridRow.grid_id)):
-                yield g
 
 
 class OrgRepository(_Repo):
@@ -757,9 +752,3 @@ def _is_contention(exc: OperationalError) -> bool:
     """A lock conflict worth retrying (SQLite busy / stale snapshot, PostgreSQL deadlock)."""
     text_ = str(exc.orig).lower()
     return "locked" in text_ or "busy" in text_ or "deadlock" in text_
-
-
-def part_xy(engine: Engine, part_id: str) -> tuple[float, float] | None:
-    with engine.connect() as c:
-        r = c.execute(select(PartRow.x, PartRow.y).where(PartRow.part_id == part_id)).first()
-        return (r[0], r[1]) if r else None
