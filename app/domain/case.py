@@ -150,6 +150,8 @@ class Case:
     id: int | None = None
     version: int = 0
     extra: dict[str, str] = field(default_factory=dict)
+    # When the current step's clock started (for the 80 % traffic light); None if closed.
+    step_started_at: datetime | None = None
 
     def __post_init__(self) -> None:
         if not _CASE_NO_RE.match(self.number):

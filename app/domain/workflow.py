@@ -70,6 +70,8 @@ class Action(StrEnum):
     URGE = "urge"  # 督办
     ESCALATE = "escalate"  # 上报上级 (community → street → district)
     SELF_HANDLE = "self_handle"  # 自处理
+    ATTACH = "attach"  # 补充材料 (photos added, state unchanged)
+    MERGE = "merge"  # 合并 (a new report that repeats an open case is voided into it)
 
     @property
     def label_zh(self) -> str:
@@ -104,6 +106,8 @@ ACTION_LABELS_ZH: dict[Action, str] = {
     Action.URGE: "督办",
     Action.ESCALATE: "提级",
     Action.SELF_HANDLE: "自处理",
+    Action.ATTACH: "补充材料",
+    Action.MERGE: "合并重复",
 }
 
 _S = CaseState
@@ -122,6 +126,9 @@ _URGERS = frozenset({_R.SHIFT_LEADER, _R.DISPATCHER})
 # Escalation from the micro loop: the grid worker who cannot solve it in the community, the
 # centre, or the handling (e.g. street) department that needs the district.
 _ESCALATORS = frozenset({_R.GRID_WORKER, _R.SHIFT_LEADER, _R.DISPATCHER, _R.DEPARTMENT})
+# Anyone working a case may add photos or documents to it (departments: their own cases).
+_ATTACHERS = frozenset({_R.FIELD_SUPERVISOR, _R.VIDEO_SUPERVISOR, _R.GRID_WORKER, _R.OPERATOR,
+                        _R.SHIFT_LEADER, _R.DISPATCHER, _R.DEPARTMENT})
 
 _OPEN_STATES = (_S.REPORTED, _S.VERIFYING, _S.REGISTERED, _S.FILED, _S.DISPATCHED, _S.HANDLED,
                 _S.CHECKING, _S.CHECKED, _S.PARKED)
@@ -157,10 +164,12 @@ TRANSITIONS: dict[tuple[CaseState, Action], Transition] = {
     # Conditional target: None when the caller is satisfied, DISPATCHED (reopened) if not.
     (_S.CHECKED, Action.CALLBACK): (None, _OPERATOR),
     (_S.REPORTED, Action.SELF_HANDLE): (_S.CLOSED, _ON_SITE),
+    (_S.REPORTED, Action.MERGE): (_S.VOID, frozenset({_R.OPERATOR, _R.SHIFT_LEADER})),
 }
 for _state in _OPEN_STATES:
     TRANSITIONS[(_state, Action.URGE)] = (None, _URGERS)
     TRANSITIONS[(_state, Action.ESCALATE)] = (None, _ESCALATORS)
+    TRANSITIONS[(_state, Action.ATTACH)] = (None, _ATTACHERS)
 del _state
 
 # The rule a role check enforces, quoted in refusals.
@@ -203,6 +212,9 @@ _RULES: dict[Action, str] = {
                      "department",
     Action.SELF_HANDLE: "self-handling (自处理) is for the field supervisor or grid worker on "
                         "the spot (standards §4.2)",
+    Action.ATTACH: "photos and documents are added by the people working the case",
+    Action.MERGE: "merging a duplicate report (合并) is done by the operator or shift leader "
+                  "at registration",
 }
 
 # Request actions and the approve / reject actions that answer them.
@@ -218,7 +230,7 @@ _REQUESTS = frozenset(_ANSWERS.values())
 # While a request waits, the case is frozen apart from these (and the matching answer):
 # urging and escalation do not touch the department's work, and handling the case makes the
 # request moot (it is withdrawn, and the event says so).
-_WHILE_PENDING = frozenset({Action.URGE, Action.ESCALATE, Action.HANDLE})
+_WHILE_PENDING = frozenset({Action.URGE, Action.ESCALATE, Action.HANDLE, Action.ATTACH})
 
 # Actions that need a written reason: the record must say why (督办意见, 回退理由, …).
 _NEEDS_REASON = frozenset({Action.VOID, Action.RETURN_CASE, Action.REQUEST_EXTENSION,
@@ -437,7 +449,8 @@ def _require(cond: bool, flow: CaseFlow, action: Action, why: str) -> None:
 def apply(flow: CaseFlow, action: Action, actor: Actor, at: datetime, *, note: str = "",
           dept_code: str | None = None, reason: str = "",
           extension_hours: float | None = None,
-          satisfied: bool | None = None) -> tuple[CaseFlow, CaseEvent]:
+          satisfied: bool | None = None,
+          duplicate_of: str | None = None) -> tuple[CaseFlow, CaseEvent]:
     """Take ``action`` on ``flow``; return the new flow and the event to append.
 
     Raises
@@ -551,6 +564,10 @@ def apply(flow: CaseFlow, action: Action, actor: Actor, at: datetime, *, note: s
         details.update(from_level=flow.level.value, to_level=new_level.value)
     elif action is Action.SELF_HANDLE:
         details["shortcut"] = True  # closed without the loop; evaluation counts it apart
+    elif action is Action.MERGE:
+        _require(bool(duplicate_of), flow, action, "needs the number of the case it repeats")
+        _require(duplicate_of != flow.case_number, flow, action, "cannot merge a case into itself")
+        details["duplicate_of"] = duplicate_of
 
     if STEP_OF_STATE.get(to_state) != STEP_OF_STATE.get(flow.state):
         new_step = True

@@ -20,10 +20,19 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import shapely
 
-from app.domain.calendar import TimeLimitTable, WorkingCalendar, load_calendar, load_time_limits
+from app.domain.attachment import Attachment, Photo
+from app.domain.calendar import (
+    Light,
+    TimeLimitTable,
+    WorkingCalendar,
+    load_calendar,
+    load_time_limits,
+    traffic_light,
+)
 from app.domain.case import (
     Case,
     CaseKind,
@@ -34,11 +43,13 @@ from app.domain.case import (
     format_case_number,
 )
 from app.domain.catalogue import load_catalogue
+from app.domain.duplicates import DuplicateRules, load_duplicate_rules
 from app.domain.departments import Dispatch, TypeOwner, load_type_owners, street_departments
 from app.domain.errors import ConcurrentUpdateError, DomainError
 from app.domain.ids import GridId
 from app.domain.org import Department, Role
 from app.domain.workflow import (
+    STEP_OF_STATE,
     TRIVIAL_TYPE_CODES,
     Action,
     Actor,
@@ -53,8 +64,15 @@ from app.gis import crs
 from app.store.repositories import QUEUES, CaseFilter
 from app.store.store import Store
 
-__all__ = ["QUEUES", "Action", "Actor", "CaseFilter", "CaseNotFoundError", "CaseService",
-           "ConcurrentUpdateError", "LocationError", "Role"]
+__all__ = ["QUEUES", "Action", "Actor", "Attachment", "CaseFilter", "CaseNotFoundError",
+           "CaseService", "ConcurrentUpdateError", "LocationError", "Photo", "Role"]
+
+# Photos may be given as Photo objects or as image file paths.
+PhotoLike = Photo | str | Path
+
+
+def _photos(photos: Iterable[PhotoLike]) -> list[Photo]:
+    return [p if isinstance(p, Photo) else Photo.from_path(p) for p in photos]
 
 
 # Queue filters: a CaseFilter, or a mapping of its field names (what a UI keeps), or None.
@@ -93,8 +111,11 @@ class CaseService:
     def __init__(self, store: Store, calendar: WorkingCalendar | None = None,
                  limits: TimeLimitTable | None = None,
                  clock: Callable[[], datetime] = datetime.now,
-                 trivial_codes: Iterable[str] = TRIVIAL_TYPE_CODES) -> None:
+                 trivial_codes: Iterable[str] = TRIVIAL_TYPE_CODES,
+                 duplicate_rules: DuplicateRules | None = None) -> None:
         self.store = store
+        self.duplicate_rules = (duplicate_rules if duplicate_rules is not None
+                                else load_duplicate_rules())
         self.calendar = calendar if calendar is not None else load_calendar()
         self.limits = limits if limits is not None else load_time_limits()
         self.clock = clock
@@ -106,13 +127,23 @@ class CaseService:
                lat: float, description: str, source: CaseSource | str,
                urgency: Urgency | str = Urgency.NORMAL, address: str = "",
                part_id: str | None = None, camera_id: str | None = None,
-               level: CaseLevel | str = CaseLevel.COMMUNITY) -> Case:
+               level: CaseLevel | str = CaseLevel.COMMUNITY,
+               photos: Iterable[PhotoLike] = (), caller: str = "",
+               caller_phone: str = "") -> Case:
         """Report a problem at (lon, lat) (CGCS2000); returns the stored case, REPORTED.
 
         A new case starts in the micro loop (community level) unless ``level`` says
-        otherwise; escalation (提级) moves it to the street and the district.
+        otherwise; escalation (提级) moves it to the street and the district. ``photos``
+        (Photo objects or image files) are stored with the report event; a hotline report
+        records the caller for the callback (回访).
         """
         kind = CaseKind(kind)
+        photo_list = _photos(photos)
+        caller, caller_phone = caller.strip()[:50], caller_phone.strip()
+        if caller_phone and not (caller_phone.replace("-", "").isdigit()
+                                 and 7 <= len(caller_phone.replace("-", "")) <= 12):
+            raise DomainError(f"Caller phone “{caller_phone}” is not a phone number: 7–12 "
+                              "digits (a hyphen is allowed)")
         load_catalogue().get(kind, type_code)  # refuses unknown codes, naming the standard
         if not description.strip():
             raise DomainError("A report needs a description of the problem")
@@ -130,6 +161,8 @@ class CaseService:
         details = dict(event.details, grid_id=grid_id)
         if camera_id:
             details["camera_id"] = camera_id
+        if caller:
+            details["caller"] = caller
         event = CaseEvent(None, at, event.actor_login, event.role, event.action,
                           event.from_state, event.to_state, event.note, details, event.version)
         flow = replace(flow, step_started_at=at)
@@ -140,7 +173,12 @@ class CaseService:
                     part_id=part_id, deadline=self._deadline(flow, at))
         if camera_id:
             case.extra["camera_id"] = camera_id
-        return self.store.cases.create(case, x, y, flow, event)
+        if caller:
+            case.extra["caller"] = caller
+        if caller_phone:
+            case.extra["caller_phone"] = caller_phone
+        case.step_started_at = at
+        return self.store.cases.create(case, x, y, flow, event, photos=photo_list)
 
     def grid_at(self, lon: float, lat: float, x: float | None = None,
                 y: float | None = None) -> str:
@@ -161,13 +199,18 @@ class CaseService:
     # -- the loop -----------------------------------------------------------------------
     def act(self, actor: Actor, number: str, action: Action | str, *, note: str = "",
             dept_code: str | None = None, reason: str = "",
-            extension_hours: float | None = None, satisfied: bool | None = None) -> Case:
+            extension_hours: float | None = None, satisfied: bool | None = None,
+            photos: Iterable[PhotoLike] = (), duplicate_of: str | None = None) -> Case:
         """Take ``action`` on case ``number`` as ``actor``; returns the updated case.
 
+        ``photos`` are stored with the event (e.g. the handling feedback's after-photos).
         Raises PermissionDeniedError / WorkflowError (the rule that refused),
         CaseNotFoundError, or ConcurrentUpdateError when someone acted first.
         """
         action = Action(action)
+        photo_list = _photos(photos)
+        if action is Action.ATTACH and not photo_list:
+            raise DomainError("补充材料 (attach) needs at least one photo")
         case, flow = self._load(actor, number)
         if dept_code is not None and dept_code not in self.departments():
             raise DomainError(f"Department {dept_code} is not in the department register "
@@ -175,15 +218,45 @@ class CaseService:
         at = self.clock()
         new_flow, event = apply(flow, action, actor, at, note=note, dept_code=dept_code,
                                 reason=reason, extension_hours=extension_hours,
-                                satisfied=satisfied)
+                                satisfied=satisfied, duplicate_of=duplicate_of)
         deadline = self._deadline(new_flow, at) if new_flow.step else case.deadline
         closed_at = at if new_flow.state.is_closed and not flow.state.is_closed \
             else case.closed_at
         self.store.cases.apply(case.id or 0, flow.version, new_flow, event, deadline,
-                               closed_at)
+                               closed_at, photos=photo_list)
         updated = self.store.cases.get(number)
         assert updated is not None
         return updated
+
+    def attach(self, actor: Actor, number: str, photos: Iterable[PhotoLike],
+               note: str = "") -> Case:
+        """Add photos to a case (补充材料): an event of its own, the state unchanged."""
+        return self.act(actor, number, Action.ATTACH, note=note, photos=photos)
+
+    def merge(self, actor: Actor, number: str, into: str, note: str = "") -> Case:
+        """Void the new report ``number`` as a duplicate of the open case ``into`` (合并)."""
+        target = self.store.cases.get(into)
+        if target is None:
+            raise CaseNotFoundError(f"There is no case number {into} to merge {number} into")
+        if not target.state.is_open:
+            raise DomainError(f"Case {into} is {target.state.label_zh} ({target.state.value}): "
+                              f"a problem reported again after closing is a new case, so "
+                              f"register {number} instead of merging it")
+        return self.act(actor, number, Action.MERGE, note=note, duplicate_of=into)
+
+    def attachments(self, actor: Actor, number: str) -> list[Attachment]:
+        """The case's photos, oldest first (bytes via :meth:`attachment_data`)."""
+        case, _ = self._load(actor, number)
+        return self.store.cases.attachments(case.id or 0)
+
+    def attachment_data(self, actor: Actor, attachment_id: int) -> bytes:
+        found = self.store.cases.attachment_data(attachment_id)
+        if found is None:
+            raise DomainError(f"There is no attachment {attachment_id}")
+        case = self.store.cases.get_by_rowid(found[0])
+        assert case is not None
+        self._load(actor, case.number)  # the same visibility as the case itself
+        return found[1]
 
     def allowed(self, actor: Actor, number: str) -> list[Action]:
         """Actions the actor may take on the case now (for buttons)."""
@@ -267,15 +340,55 @@ class CaseService:
                            "matters go to the territory first (先属地后属主)")
 
     def find_duplicates(self, type_code: str, x: float, y: float, at: datetime,
-                        radius_m: float = 50.0, window_hours: float = 24.0) -> list[Case]:
+                        radius_m: float | None = None,
+                        window_hours: float | None = None) -> list[Case]:
         """Open cases of the same type within ``radius_m`` (display metres) reported within
-        ``window_hours`` of ``at``, nearest first: likely duplicates to merge."""
-        window = timedelta(hours=window_hours)
+        ``window_hours`` of ``at``, nearest first: likely duplicates to merge. Radius and
+        window default to the type's row of ``data/duplicate_rules.csv``."""
+        rule = self.duplicate_rules.rule_for(type_code)
+        radius_m = rule.radius_m if radius_m is None else radius_m
+        window = timedelta(hours=rule.window_hours if window_hours is None else window_hours)
         hits = self.store.cases.near(type_code, (x - radius_m, y - radius_m, x + radius_m,
                                                  y + radius_m), at - window, at + window)
         near = [(math.hypot(cx - x, cy - y), c) for c, cx, cy in hits
                 if math.hypot(cx - x, cy - y) <= radius_m]
         return [c for _, c in sorted(near, key=lambda t: (t[0], t[1].number))]
+
+    def duplicates_of(self, actor: Actor, number: str) -> list[Case]:
+        """Open cases reported earlier that the case ``number`` likely repeats, nearest
+        first (for the duplicate offer at registration)."""
+        case, _ = self._load(actor, number)
+        xy = self.store.cases.xy(number)
+        assert xy is not None
+        return [c for c in self.find_duplicates(case.type_code, xy[0], xy[1], case.reported_at)
+                if c.number != number and c.reported_at <= case.reported_at]
+
+    def preview_deadline(self, actor: Actor, number: str, action: Action | str,
+                         dept_code: str | None = None) -> datetime | None:
+        """The deadline the case would get if ``actor`` took ``action`` now (for the
+        dispatch dialog); nothing is written. Refuses what :meth:`act` would refuse."""
+        action = Action(action)
+        case, flow = self._load(actor, number)
+        if dept_code is None and action in (Action.DISPATCH, Action.REDISPATCH):
+            dept_code = self.suggest_department(case)[0]
+            if action is Action.REDISPATCH and dept_code == case.dept_code:
+                dept_code = next(c for c in self.departments() if c != case.dept_code)
+        at = self.clock()
+        new_flow, _ = apply(flow, action, actor, at, dept_code=dept_code,
+                            reason="preview", extension_hours=1.0, satisfied=True,
+                            duplicate_of="0" * 13)
+        return self._deadline(new_flow, at) if new_flow.step else None
+
+    def light(self, case: Case, now: datetime | None = None) -> Light | None:
+        """Traffic light of the case's current step: green ≤ 80 % of its time limit used,
+        yellow 80–100 %, red overdue; None when no clock runs (closed, parked)."""
+        step = STEP_OF_STATE.get(case.state)
+        if step is None or case.state is CaseState.PARKED or case.deadline is None \
+                or case.step_started_at is None:
+            return None
+        unit = self.limits.limit_for(case.type_code, step).unit
+        return traffic_light(case.step_started_at, case.deadline,
+                             now if now is not None else self.clock(), self.calendar, unit)
 
     def department_names(self) -> dict[str, str]:
         return {code: d.name for code, d in self.departments().items()}

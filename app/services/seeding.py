@@ -17,6 +17,7 @@ from itertools import repeat
 import numpy as np
 import shapely
 
+from app.domain.camera import CAMERA_TYPE_CODE
 from app.domain.catalogue import load_catalogue
 from app.domain.departments import load_departments, load_type_owners
 from app.domain.org import DepartmentKind, Role
@@ -271,6 +272,10 @@ def build_dataset(scale: str = "district", *, seed: int = DEFAULT_SEED,
                chg.tolist(), repeat("实测", n), lon.tolist(), lat.tolist(),
                d.part_x.tolist(), d.part_y.tolist(), _cells(d.part_x), strict=True),
            count=n, label="部件")
+    cam = np.flatnonzero(types == CAMERA_TYPE_CODE)
+    ds.add("camera", ("part_id", "heading", "fov", "range_m", "snapshot", "stream_url"),
+           _demo_cameras(pid[cam], d.part_serial[cam], np.random.default_rng(seed + 7)),
+           count=len(cam), label="视频监控")
 
     t1 = time.perf_counter()
     m = len(cases.number)
@@ -320,6 +325,23 @@ def build_dataset(scale: str = "district", *, seed: int = DEFAULT_SEED,
     counts = {"streets": len(d.street_codes), "communities": len(d.community_codes),
               "grids": len(d.grid_ids), "parts": n, "cases": m, "case_events": ne}
     return ds, counts
+
+
+SNAPSHOT_COUNT = 12  # resources/snapshots/cam_01.jpg … cam_12.jpg (scripts/make_snapshots.py)
+
+
+def _demo_cameras(part_ids: np.ndarray, serials: np.ndarray, rng: np.random.Generator
+                  ) -> list[tuple[str, float, float, float, str, str]]:
+    """Viewing set-up of the demo's junction cameras: each looks down one of the four
+    streets of its junction (±8°), 55–80° wide, 60–120 m deep; the demo has no live
+    streams, so every camera shows one of the generated snapshots."""
+    n = len(part_ids)
+    heading = (rng.integers(0, 4, n) * 90.0 + rng.normal(0.0, 8.0, n)) % 360.0
+    fov = rng.uniform(55.0, 80.0, n)
+    reach = rng.uniform(60.0, 120.0, n)
+    return [(str(p), round(float(h), 1), round(float(f), 1), round(float(r), 1),
+             f"snapshots/cam_{int(k) % SNAPSHOT_COUNT + 1:02d}.jpg", "")
+            for p, k, h, f, r in zip(part_ids, serials, heading, fov, reach, strict=True)]
 
 
 def seed(store: Store, scale: str = "district", *, seed: int = DEFAULT_SEED,

@@ -23,9 +23,9 @@ from app.store.orm import Base
 Progress = Callable[[float, str], None]
 
 # Children first, so that deleting respects foreign keys.
-_DELETE_ORDER = ("case_event", "case_", "part", "type_owner", "staff", "department",
-                 "catalogue", "block", "road", "unit_grid", "community", "street", "district",
-                 "meta")
+_DELETE_ORDER = ("attachment", "case_event", "case_", "camera", "part", "type_owner", "staff",
+                 "department", "catalogue", "block", "road", "unit_grid", "community", "street",
+                 "district", "meta")
 # Tables whose integer ``id`` comes from a sequence on PostgreSQL: loads write explicit ids,
 # so the sequence must be moved past them or the next ``INSERT`` collides.
 _SERIAL_TABLES = ("case_", "part", "road", "block")
@@ -114,6 +114,9 @@ def _load_sqlite(conn: Connection, data: Dataset, tick: _Ticker, chunk: int) -> 
     if tick.progress:
         tick.progress(1.0, "空间索引")
     _restore_sqlite_indexes(raw, deferred)
+    # Fresh planner statistics for the case queues (see db.ensure_statistics).
+    raw.execute("PRAGMA analysis_limit=2000")
+    raw.execute("ANALYZE case_")
 
 
 def _load_postgresql(conn: Connection, data: Dataset, tick: _Ticker, chunk: int) -> None:

@@ -22,6 +22,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -31,6 +32,11 @@ class Base(DeclarativeBase):
 
 
 CELL_SIZE = 100.0  # metres; the bucket width of the point index (migration 0001)
+
+
+# The open, clock-running states (everything that can be overdue); see repositories.
+OPEN_DEADLINE_WHERE = ("state IN ('reported', 'verifying', 'registered', 'filed', "
+                       "'dispatched', 'handled', 'checking', 'checked')")
 
 
 def point_cell(x: float) -> int:
@@ -207,11 +213,19 @@ class CaseRow(Base):
     urge_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     satisfied: Mapped[bool | None] = mapped_column(Boolean)
     camera_id: Mapped[str | None] = mapped_column(String(32))
+    # Hotline intake (migration 0004): who called, for the callback (回访).
+    caller: Mapped[str | None] = mapped_column(String(50))
+    caller_phone: Mapped[str | None] = mapped_column(String(20))
 
     __table_args__ = (Index("ix_case_state_reported", "state", "reported_at"),
                       Index("ix_case__deadline", "state", "deadline"),
                       Index("ix_case_queue", "state", "source", "urgency", "deadline"),
-                      Index("ix_case_closed_at", "closed_at"))
+                      Index("ix_case_closed_at", "closed_at"),
+                      # Open cases in deadline order: the overdue queue's first page is
+                      # the first rows of this index (migration 0004).
+                      Index("ix_case_open_deadline", "deadline",
+                            sqlite_where=text(OPEN_DEADLINE_WHERE),
+                            postgresql_where=text(OPEN_DEADLINE_WHERE)))
 
 
 class CaseEventRow(Base):
@@ -231,3 +245,31 @@ class CaseEventRow(Base):
     details: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")  # JSON
 
     __table_args__ = (Index("ix_case_event_case_seq", "case_id", "seq", unique=True),)
+
+
+class AttachmentRow(Base):
+    """A photo (or other file) of a case, recorded with the event that brought it."""
+
+    __tablename__ = "attachment"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_.id"), index=True)
+    event_seq: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(255))
+    mime: Mapped[str] = mapped_column(String(50))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    added_at: Mapped[datetime] = mapped_column(DateTime)
+    added_by: Mapped[str] = mapped_column(String(50))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class CameraRow(Base):
+    """Viewing set-up of a video camera part (监控电子眼, type 01050)."""
+
+    __tablename__ = "camera"
+    part_id: Mapped[str] = mapped_column(String(17), primary_key=True)
+    heading: Mapped[float] = mapped_column(Float)  # degrees clockwise from grid north
+    fov: Mapped[float] = mapped_column(Float)  # horizontal field of view, degrees
+    range_m: Mapped[float] = mapped_column(Float)  # how far problems can be made out
+    snapshot: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    stream_url: Mapped[str] = mapped_column(String(500), default="", server_default="")

@@ -19,6 +19,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from app.domain.admin import Community, Street, UnitGrid
+from app.domain.attachment import Attachment, Photo
+from app.domain.camera import Camera
 from app.domain.case import (
     Case,
     CaseKind,
@@ -34,6 +36,9 @@ from app.domain.org import Department, DepartmentKind, Role, Staff
 from app.domain.part import CityPart, DataSource, PartStatus
 from app.domain.workflow import Action, CaseEvent, CaseFlow
 from app.store.orm import (
+    OPEN_DEADLINE_WHERE,
+    AttachmentRow,
+    CameraRow,
     CaseEventRow,
     CaseRow,
     CatalogueRow,
@@ -371,7 +376,8 @@ _CASE_COLS = (CaseRow.id, CaseRow.number, CaseRow.kind, CaseRow.type_code, CaseR
               CaseRow.lat, CaseRow.grid_id, CaseRow.source, CaseRow.reported_at,
               CaseRow.description, CaseRow.state, CaseRow.urgency, CaseRow.level,
               CaseRow.address, CaseRow.part_id, CaseRow.dept_code, CaseRow.deadline,
-              CaseRow.closed_at, CaseRow.version)
+              CaseRow.closed_at, CaseRow.version, CaseRow.step_started_at, CaseRow.camera_id,
+              CaseRow.caller, CaseRow.caller_phone)
 
 STATE_CODES = {s: i for i, s in enumerate(CaseState)}
 URGENCY_CODES = {u: i for i, u in enumerate(Urgency)}
@@ -394,13 +400,18 @@ class CaseRepository(_Repo):
     @staticmethod
     def _to_domain(r: Sequence) -> Case:
         (cid, number, kind, tcode, lon, lat, grid, source, rep, desc, state, urg, level,
-         addr, part, dept, deadline, closed, version) = r
+         addr, part, dept, deadline, closed, version, started, camera, caller, phone) = r
+        state = CaseState(state)
+        extra = {k: v for k, v in (("camera_id", camera), ("caller", caller),
+                                   ("caller_phone", phone)) if v}
         return Case(
             id=cid, number=number, kind=CaseKind(kind), type_code=tcode, lon=lon, lat=lat,
             grid_id=GridId(grid), source=CaseSource(source), reported_at=rep,
-            description=desc, state=CaseState(state), urgency=Urgency(urg),
+            description=desc, state=state, urgency=Urgency(urg),
             level=CaseLevel(level), address=addr or "", part_id=part, dept_code=dept,
-            deadline=deadline, closed_at=closed, version=version,
+            deadline=deadline, closed_at=closed, version=version, extra=extra,
+            # Seeded cases without a recorded step start: the clock runs from the report.
+            step_started_at=(started or rep) if state.is_open else None,
         )
 
     def get(self, number: str) -> Case | None:
@@ -484,9 +495,7 @@ class CaseRepository(_Repo):
             return None
         case = self._to_domain(r[:len(_CASE_COLS)])
         (pending, pending_h, rework, misdispatch, ext_h, parked_since, parked_s, started,
-         parks, urges, satisfied, camera) = r[len(_CASE_COLS):]
-        if camera:
-            case.extra["camera_id"] = camera
+         parks, urges, satisfied, _camera) = r[len(_CASE_COLS):]
         flow = CaseFlow(
             state=case.state, level=case.level, dept_code=case.dept_code,
             pending=Action(pending) if pending else None, rework_count=rework,
@@ -501,7 +510,7 @@ class CaseRepository(_Repo):
         return case, flow
 
     def create(self, case: Case, x: float, y: float, flow: CaseFlow, event: CaseEvent,
-               attempts: int = 10) -> Case:
+               attempts: int = 10, photos: Sequence[Photo] = ()) -> Case:
         """Insert a new case with the next number of its report day, and its first event.
 
         The number is the day's highest + 1, taken inside the inserting transaction; when a
@@ -529,11 +538,13 @@ class CaseRepository(_Repo):
                         level=case.level.value, address=case.address, part_id=case.part_id,
                         dept_code=case.dept_code, deadline=case.deadline,
                         closed_at=case.closed_at, version=flow.version,
-                        camera_id=case.extra.get("camera_id"), **_flow_values(flow))
+                        camera_id=case.extra.get("camera_id"),
+                        caller=case.extra.get("caller") or None,
+                        caller_phone=case.extra.get("caller_phone") or None,
+                        **_flow_values(flow))
                     case_id = c.execute(insert(CaseRow.__table__).values(**values)
                                         .returning(CaseRow.id)).scalar_one()
-                    c.execute(insert(CaseEventRow.__table__).values(
-                        case_id=case_id, seq=1, **_event_values(event)))
+                    _insert_event(c, case_id, 1, event, photos)
             except (IntegrityError, OperationalError) as exc:
                 if isinstance(exc, OperationalError) and not _is_contention(exc):
                     raise
@@ -545,7 +556,8 @@ class CaseRepository(_Repo):
                           "attempts: too many simultaneous reports, try again")
 
     def apply(self, case_id: int, expected_version: int, flow: CaseFlow, event: CaseEvent,
-              deadline: datetime | None, closed_at: datetime | None) -> None:
+              deadline: datetime | None, closed_at: datetime | None,
+              photos: Sequence[Photo] = ()) -> None:
         """Write a transition: the flow (if the case is still at ``expected_version``) and
         its event, atomically.
 
@@ -572,8 +584,24 @@ class CaseRepository(_Repo):
             # The UPDATE above holds the case row, so nobody else can append meanwhile.
             seq = c.execute(select(func.coalesce(func.max(CaseEventRow.seq), 0))
                             .where(CaseEventRow.case_id == case_id)).scalar_one() + 1
-            c.execute(insert(CaseEventRow.__table__).values(
-                case_id=case_id, seq=seq, **_event_values(event)))
+            _insert_event(c, case_id, seq, event, photos)
+
+    def attachments(self, case_id: int) -> list[Attachment]:
+        """The case's attachments (without bytes), oldest first."""
+        with self.engine.connect() as c:
+            rows = c.execute(select(CaseRow.number, *_ATTACH_COLS)
+                             .join(CaseRow, CaseRow.id == AttachmentRow.case_id)
+                             .where(AttachmentRow.case_id == case_id)
+                             .order_by(AttachmentRow.id)).all()
+        return [Attachment(id=r[1], case_number=r[0], event_seq=r[2], name=r[3], mime=r[4],
+                           size=r[5], sha256=r[6], added_at=r[7], added_by=r[8]) for r in rows]
+
+    def attachment_data(self, attachment_id: int) -> tuple[int, bytes] | None:
+        """(case row id, bytes) of an attachment; None when there is none with this id."""
+        with self.engine.connect() as c:
+            r = c.execute(select(AttachmentRow.case_id, AttachmentRow.data)
+                          .where(AttachmentRow.id == int(attachment_id))).first()
+        return (r[0], bytes(r[1])) if r else None
 
     def timeline(self, case_id: int) -> list[CaseEvent]:
         """The events of a case in the order they happened."""
@@ -611,6 +639,10 @@ class CaseRepository(_Repo):
         q = select(*_CASE_COLS).where(_queue_clause(queue, now), *_filter_clauses(filters))
         if queue == "closed_today":
             q = q.order_by(CaseRow.closed_at.desc(), CaseRow.number)
+        elif queue == "overdue":
+            # Overdue cases all have a deadline: plain deadline order walks the partial
+            # index ix_case_open_deadline and stops after the page (migration 0004).
+            q = q.order_by(CaseRow.deadline, CaseRow.number)
         else:
             # Remaining time grows with the deadline in wall-clock and working time alike,
             # so ordering by deadline is ordering by remaining time.
@@ -633,6 +665,37 @@ class CaseRepository(_Repo):
             rows = c.execute(q).all()
         n = len(_CASE_COLS)
         return [(self._to_domain(r[:n]), r[n], r[n + 1]) for r in rows]
+
+
+class CameraRepository(_Repo):
+    """Video cameras: the camera set-up joined with its part (location, grid)."""
+
+    _COLS = (CameraRow.part_id, PartRow.lon, PartRow.lat, PartRow.x, PartRow.y,
+             CameraRow.heading, CameraRow.fov, CameraRow.range_m, CameraRow.snapshot,
+             CameraRow.stream_url, PartRow.grid_id)
+
+    def _query(self):  # type: ignore[no-untyped-def]
+        return select(*self._COLS).join(PartRow, PartRow.part_id == CameraRow.part_id)
+
+    @staticmethod
+    def _camera(r: Sequence) -> Camera:  # type: ignore[type-arg]
+        return Camera(part_id=r[0], lon=r[1], lat=r[2], x=r[3], y=r[4], heading_deg=r[5],
+                      fov_deg=r[6], range_m=r[7], snapshot=r[8] or "", stream_url=r[9] or "",
+                      grid_id=r[10])
+
+    def all(self) -> list[Camera]:
+        with self.engine.connect() as c:
+            return [self._camera(r) for r in c.execute(
+                self._query().order_by(CameraRow.part_id))]
+
+    def get(self, part_id: str) -> Camera | None:
+        with self.engine.connect() as c:
+            r = c.execute(self._query().where(CameraRow.part_id == part_id)).first()
+        return self._camera(r) if r else None
+
+    def count(self) -> int:
+        with self.engine.connect() as c:
+            return int(c.execute(select(func.count()).select_from(CameraRow)).scalar_one())
 
 
 # -- queues -------------------------------------------------------------------------------
@@ -690,7 +753,8 @@ def _queue_clause(queue: str, now: datetime):  # type: ignore[no-untyped-def]
     if queue in _QUEUE_STATES:
         return CaseRow.state.in_(_QUEUE_STATES[queue])
     if queue == "overdue":
-        return CaseRow.state.in_(_OVERDUE_STATES) & (CaseRow.deadline < now)
+        # The literal text of the partial index's WHERE, so both databases match it.
+        return text(OPEN_DEADLINE_WHERE) & (CaseRow.deadline < now)
     if queue == "closed_today":
         day0 = now.replace(hour=0, minute=0, second=0, microsecond=0)
         return ((CaseRow.state == _S.CLOSED.value) & (CaseRow.closed_at >= day0)
@@ -724,6 +788,26 @@ def _flow_values(flow: CaseFlow) -> dict[str, object]:
         "step_parks": json.dumps([[a.isoformat(), b.isoformat()] for a, b in flow.step_parks]),
         "urge_count": flow.urge_count, "satisfied": flow.satisfied,
     }
+
+
+_ATTACH_COLS = (AttachmentRow.id, AttachmentRow.event_seq, AttachmentRow.name, AttachmentRow.mime,
+                AttachmentRow.size, AttachmentRow.sha256, AttachmentRow.added_at,
+                AttachmentRow.added_by)
+
+
+def _insert_event(c, case_id: int, seq: int, event: CaseEvent,  # type: ignore[no-untyped-def]
+                  photos: Sequence[Photo]) -> None:
+    """Append an event and its photos in the caller's transaction; the event's details list
+    the attachment ids, so the timeline shows which photos came with which step."""
+    values = _event_values(event)
+    if photos:
+        ids = [c.execute(insert(AttachmentRow.__table__).values(
+            case_id=case_id, event_seq=seq, name=p.name[:255], mime=p.mime, size=len(p.data),
+            sha256=p.sha256, added_at=event.at, added_by=event.actor_login, data=p.data)
+            .returning(AttachmentRow.id)).scalar_one() for p in photos]
+        values["details"] = json.dumps(dict(event.details, attachments=ids),
+                                       ensure_ascii=False, default=str)
+    c.execute(insert(CaseEventRow.__table__).values(case_id=case_id, seq=seq, **values))
 
 
 def _event_values(e: CaseEvent) -> dict[str, object]:

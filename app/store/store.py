@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from app.store.bulk import Dataset, Progress, replace_all
-from app.store.db import describe, make_engine, upgrade
+from app.store.db import describe, ensure_statistics, make_engine, upgrade
 from app.store.repositories import (
     AdminRepository,
+    CameraRepository,
     CaseRepository,
     MetaRepository,
     OrgRepository,
@@ -23,12 +24,14 @@ class Store:
         self.org = OrgRepository(engine)
         self.parts = PartRepository(engine)
         self.cases = CaseRepository(engine)
+        self.cameras = CameraRepository(engine)
 
     @classmethod
     def open(cls, url: str | None = None) -> Store:
         """Open (and create or migrate) the database at ``url`` (see ``resolve_db_url``)."""
         engine = make_engine(url)
         upgrade(engine)
+        ensure_statistics(engine)
         return cls(engine)
 
     @property

@@ -419,11 +419,33 @@ def test_allowed_actions_by_role() -> None:
     w = dispatched()
     assert allowed_actions(w.flow, DEPT_A_STAFF) == [
         Action.RETURN_CASE, Action.REQUEST_EXTENSION, Action.REQUEST_PARK, Action.HANDLE,
-        Action.ESCALATE]
+        Action.ESCALATE, Action.ATTACH]
     assert allowed_actions(w.flow, DISPATCHER) == [
-        Action.REDISPATCH, Action.URGE, Action.ESCALATE]
+        Action.REDISPATCH, Action.URGE, Action.ESCALATE, Action.ATTACH]
     assert allowed_actions(new_flow(state=CaseState.FILED), DISPATCHER) == [
-        Action.DISPATCH, Action.URGE, Action.ESCALATE]
+        Action.DISPATCH, Action.URGE, Action.ESCALATE, Action.ATTACH]
+
+
+def test_attach_keeps_the_state_and_is_refused_to_managers_and_other_departments() -> None:
+    w = dispatched()
+    ev = w.do(Action.ATTACH, DEPT_A_STAFF, note="现场照片")
+    assert ev.from_state is ev.to_state is CaseState.DISPATCHED
+    with pytest.raises(PermissionDeniedError, match="own department"):
+        apply(w.flow, Action.ATTACH, DEPT_B_STAFF, T0 + timedelta(hours=1))
+    with pytest.raises(PermissionDeniedError, match="read-only"):
+        apply(w.flow, Action.ATTACH, MANAGER, T0 + timedelta(hours=1))
+
+
+def test_merge_voids_a_new_report_into_the_case_it_repeats() -> None:
+    flow = new_flow()
+    with pytest.raises(WorkflowError, match="needs the number"):
+        apply(flow, Action.MERGE, OPERATOR, T0)
+    merged, ev = apply(flow, Action.MERGE, OPERATOR, T0, duplicate_of="2026112300001")
+    assert merged.state is CaseState.VOID
+    assert ev.details["duplicate_of"] == "2026112300001"
+    with pytest.raises(WorkflowError, match="not possible"):
+        apply(new_flow(state=CaseState.FILED), Action.MERGE, OPERATOR, T0,
+              duplicate_of="2026112300001")
 
 
 def test_handle_withdraws_a_pending_request() -> None:
