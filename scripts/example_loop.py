@@ -9,6 +9,7 @@ A fake clock moves a few minutes per step so the deadlines are reproducible.
 
 from __future__ import annotations
 
+import math
 import sys
 import tempfile
 from datetime import datetime, timedelta
@@ -16,10 +17,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere
 
+from app.domain.attachment import Photo
 from app.domain.org import Role
 from app.domain.workflow import Actor
 from app.services.cases import CaseService
 from app.services.seeding import seed
+from app.services.video import VideoService
 from app.store.store import Store
 
 
@@ -55,14 +58,41 @@ def main(db_file: str | None = None) -> None:
     case = svc.act(dispatcher, case.number, "dispatch", dept_code=dept)
     print(f"dispatched, handle by {case.deadline}")
     department = Actor(f"dept{dept[-6:]}", Role.DEPARTMENT, department_code=dept)
-    svc.act(department, case.number, "handle", note="已清运")
+    # The department's feedback carries its after-photo (any JPEG/PNG file works too).
+    photo = Photo.from_path(Path(__file__).resolve().parent.parent / "resources" /
+                            "snapshots" / "cam_01.jpg")
+    svc.act(department, case.number, "handle", note="已清运", photos=[photo])
     svc.act(operator, case.number, "send_check")
     svc.act(supervisor, case.number, "check_pass")
     case = svc.act(leader, case.number, "close")
     print(f"{case.number} is {case.state.label_zh} at {case.closed_at}\n")
     for e in svc.timeline(leader, case.number):
+        clip = f"  📎{len(e.details['attachments'])}" if "attachments" in e.details else ""
         print(f"{e.at:%m-%d %H:%M}  {e.actor_login:<12} {e.role.label_zh:<5} "
-              f"{e.action.label_zh:<6} {e.from_state.label_zh} → {e.to_state.label_zh}  {e.note}")
+              f"{e.action.label_zh:<6} {e.from_state.label_zh} → {e.to_state.label_zh}  "
+              f"{e.note}{clip}")
+
+    # A hotline caller reports the same pile again: the operator merges the repeat.
+    first = svc.report(supervisor, "matter", "06010", point.x, point.y, "垃圾未清",
+                       "supervisor")
+    repeat = svc.report(operator, "matter", "06010", point.x, point.y, "同一堆垃圾",
+                        "hotline", caller="李女士", caller_phone="13800138000")
+    dups = [c.number for c in svc.duplicates_of(operator, repeat.number)]
+    print(f"\n{repeat.number} likely repeats {dups}")
+    merged = svc.merge(operator, repeat.number, dups[0])
+    print(f"merged into {dups[0]}: {repeat.number} is {merged.state.label_zh}")
+
+    # A video supervisor flags a problem inside a camera's view.
+    video = VideoService(svc)
+    cam = video.cameras()[0]
+    h = math.radians(cam.heading_deg)
+    x, y = cam.x + cam.range_m / 2 * math.sin(h), cam.y + cam.range_m / 2 * math.cos(h)
+    try:
+        flagged = video.flag(Actor("vs01", Role.VIDEO_SUPERVISOR), cam.part_id, x, y,
+                             "matter", "06010", "视频发现暴露垃圾")
+        print(f"camera {cam.part_id} flagged {flagged.number} in grid {flagged.grid_id}")
+    except Exception as exc:  # noqa: BLE001 - e.g. the view leaves the seeded street
+        print(f"camera {cam.part_id}: {exc}")
     store.close()
     if tmp is not None:
         tmp.cleanup()
