@@ -46,7 +46,17 @@ GLOSSARY: dict[tuple[str, str], str] = {
 }
 
 
+def _load_tsv() -> None:
+    """More ("*", source) entries from glossary_zh.tsv: one tab-separated pair a line."""
+    path = Path(__file__).with_name("glossary_zh.tsv")
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            src, zh = line.split("\t")
+            GLOSSARY.setdefault(("*", src), zh)
+
+
 def main() -> int:
+    _load_tsv()
     tree = ET.parse(TS)
     left = []
     for ctx in tree.getroot().iter("context"):

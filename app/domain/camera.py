@@ -72,4 +72,10 @@ def view_sectors(x: np.ndarray, y: np.ndarray, heading: np.ndarray, fov: np.ndar
     ring[:, 0, 0], ring[:, 0, 1] = x, y
     ring[:, 1:-1, 0], ring[:, 1:-1, 1] = ax, ay
     ring[:, -1, 0], ring[:, -1, 1] = x, y
-    return shapely.polygons(ring)
+    polys = shapely.polygons(ring)
+    dome = np.asarray(fov) >= 360.0
+    if dome.any():
+        # A dome camera sees all round: its disc is the arc alone (through the apex the
+        # ring would leave a zero-width spike along the heading).
+        polys[dome] = shapely.polygons(ring[dome, 1:-1])
+    return polys

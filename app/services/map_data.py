@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from app.domain.camera import Camera
 from app.gis import crs
 from app.store.repositories import GeometryArrays, PointArrays
 from app.store.store import Store
@@ -21,6 +22,7 @@ class MapData:
     blocks: GeometryArrays
     cases: PointArrays
     parts: PointArrays | None = None  # loaded separately: the biggest layer
+    cameras: list[Camera] | None = None  # video cameras with their views
 
 
 def _project(g: GeometryArrays) -> GeometryArrays:
@@ -45,7 +47,8 @@ def load_vector_layers(store: Store, progress: Progress | None = None) -> MapDat
     if progress:
         progress(5 / 6, "案件")
     cases = store.cases.point_arrays(open_only=True)
-    return MapData(polys["street"], polys["community"], polys["grid"], roads, blocks, cases)
+    return MapData(polys["street"], polys["community"], polys["grid"], roads, blocks, cases,
+                   cameras=store.cameras.all())
 
 
 def load_parts(store: Store) -> PointArrays:

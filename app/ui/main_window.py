@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
@@ -19,10 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.case import CaseState
-from app.gis import crs
+from app.domain.camera import Camera
+from app.domain.case import Case, CaseState
 from app.domain.org import Role
 from app.domain.workflow import Actor
+from app.gis import crs
+from app.map.camera_layer import build_camera_layers, insert_camera_layers
 from app.map.district_layers import (
     build_layers,
     case_layer_data,
@@ -34,12 +37,15 @@ from app.map.render import MapCanvas
 from app.services import map_data, queries
 from app.services.cases import CaseService
 from app.services.map_data import MapData
+from app.services.video import VideoService
 from app.store.repositories import PointArrays
 from app.store.store import Store
 from app.ui import texts
 from app.ui.attribute_panel import AttributePanel
 from app.ui.case_panel import CasePanel
+from app.ui.intake_dialog import IntakeDialog
 from app.ui.layer_panel import LayerPanel
+from app.ui.video_panel import VideoPanel
 from app.ui.workers import Worker
 
 
@@ -65,7 +71,10 @@ class MainWindow(QMainWindow):
         self.canvas.setObjectName("mapCanvas")
         self.setCentralWidget(self.canvas)
         self.canvas.cursor_moved.connect(self._on_cursor_moved)
-        self.canvas.clicked.connect(self.identify_at)
+        self.canvas.clicked.connect(self._on_map_clicked)
+        # A one-shot "click a point on the map" request (intake location, video flag).
+        self._pick: Callable[[float, float], None] | None = None
+        self.intake: IntakeDialog | None = None
         self.canvas.view_changed.connect(self._on_view_changed)
 
         self.layer_panel = LayerPanel()
@@ -78,6 +87,7 @@ class MainWindow(QMainWindow):
 
         self._build_toolbar()
         self._build_case_panel()
+        self._build_video_panel()
         self._build_menus()
         self._build_status_bar()
 
@@ -141,18 +151,100 @@ class MainWindow(QMainWindow):
         self.case_panel = CasePanel(self.case_service, self._actor_for(default))
         self.case_panel.case_selected.connect(self._on_case_selected)
         self.case_panel.case_changed.connect(self._reload_cases)
-        self.user_box.currentIndexChanged.connect(
-            lambda _i: self.case_panel.set_actor(self._actor_for(self.user_box.currentData())))
+        self.user_box.currentIndexChanged.connect(self._on_seat_user)
         tb = self.findChild(QToolBar, "mapToolbar")
         tb.addSeparator()
         tb.addWidget(QLabel(" " + self.tr("Seat user") + " "))
         tb.addWidget(self.user_box)
+        self.act_intake = QAction(self.tr("Hotline report…"), self)
+        self.act_intake.setObjectName("actIntake")
+        self.act_intake.setShortcut(QKeySequence("Ctrl+N"))
+        self.act_intake.setToolTip(self.tr("Take a hotline call: a new report (Ctrl+N)"))
+        self.act_intake.triggered.connect(self.open_intake)
+        tb.insertAction(tb.actions()[0], self.act_intake)
         self.case_dock = self._dock(self.tr("Command centre"), self.case_panel, "caseDock",
                                     Qt.DockWidgetArea.BottomDockWidgetArea)
         # The map keeps the full height beside the layer dock; the queues sit under the map.
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.resizeDocks([self.case_dock], [330], Qt.Orientation.Vertical)
+
+    def _build_video_panel(self) -> None:
+        """Video supervision: cameras, their latest frame, flagging inside a camera's view."""
+        self.video_service = VideoService(self.case_service)
+        self.video_panel = VideoPanel(self.video_service, self.case_service,
+                                      self.case_panel.actor)
+        self.video_panel.camera_selected.connect(self._on_camera_selected)
+        self.video_panel.pick_requested.connect(lambda: self.start_pick(
+            self.video_panel.set_flag_point,
+            self.tr("Click the problem inside the camera's view (Esc cancels)")))
+        self.video_panel.flagged.connect(self._on_case_reported)
+        self.video_dock = self._dock(self.tr("Video supervision"), self.video_panel,
+                                     "videoDock", Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.attr_dock, self.video_dock)
+        self.attr_dock.raise_()
+
+    def _on_seat_user(self, _index: int = 0) -> None:
+        actor = self._actor_for(self.user_box.currentData())
+        self.case_panel.set_actor(actor)
+        self.video_panel.set_actor(actor)
+        if self.intake is not None:
+            self.intake.set_actor(actor)
+
+    def open_intake(self) -> IntakeDialog:
+        """The hotline intake form (non-modal: the operator can click the map meanwhile)."""
+        if self.intake is None:
+            self.intake = IntakeDialog(self.case_service, self.case_panel.actor, self)
+            self.intake.pick_requested.connect(lambda: self.start_pick(
+                self.intake.set_location if self.intake else (lambda _x, _y: None),
+                self.tr("Click the problem's location on the map (Esc cancels)")))
+            self.intake.reported.connect(self._on_case_reported)
+        self.intake.show()
+        self.intake.raise_()
+        self.intake.activateWindow()
+        return self.intake
+
+    def start_pick(self, target: Callable[[float, float], None], prompt: str) -> None:
+        """Send the next map click to ``target`` instead of identifying (Esc cancels)."""
+        self._pick = target
+        self.canvas.setCursor(Qt.CursorShape.CrossCursor)
+        self.statusBar().showMessage(prompt)
+
+    def cancel_pick(self) -> None:
+        if self._pick is not None:
+            self._pick = None
+            self.canvas.unsetCursor()
+            self.statusBar().clearMessage()
+
+    def _on_map_clicked(self, x: float, y: float) -> None:
+        if self._pick is not None:
+            target = self._pick
+            self.cancel_pick()
+            target(x, y)
+            return
+        self.identify_at(x, y)
+
+    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        if event.key() == Qt.Key.Key_Escape and self._pick is not None:
+            self.cancel_pick()
+            return
+        super().keyPressEvent(event)
+
+    def _on_case_reported(self, case: object) -> None:
+        """A report from the intake form or the video panel: show it in the queue and map."""
+        self._reload_cases()
+        if isinstance(case, Case):
+            self.case_panel.refresh(keep=case.number)
+
+    def _on_camera_selected(self, cam: object) -> None:
+        if not isinstance(cam, Camera):
+            return
+        for layer in self.layers:
+            layer.highlight = None
+        if "camera_views" in self.layers:
+            self.layers["camera_views"].highlight_id(cam.part_id)
+        self.canvas.center_on(cam.x, cam.y, max(cam.range_m * 5.0, 400.0))
+        self.canvas.flush()
 
     def _actor_for(self, login: str | None) -> Actor:
         s = self.staff.get(login or "")
@@ -202,6 +294,9 @@ class MainWindow(QMainWindow):
         m_view.addAction(self.layer_dock.toggleViewAction())
         m_view.addAction(self.attr_dock.toggleViewAction())
         m_view.addAction(self.case_dock.toggleViewAction())
+        m_view.addAction(self.video_dock.toggleViewAction())
+        m_cases = mb.addMenu(self.tr("&Cases"))
+        m_cases.addAction(self.act_intake)
         m_lang = mb.addMenu(self.tr("&Language"))
         group = QActionGroup(self)
         self.lang_actions: dict[str, QAction] = {}
@@ -258,6 +353,10 @@ class MainWindow(QMainWindow):
         self.data = data
         self.layers = build_layers(data, self._titles(), self._state_labels(),
                                    self._part_labels())
+        if data.cameras:
+            views, points = build_camera_layers(data.cameras, self._titles(),
+                                                [texts.tr(t) for t in texts.CAMERA_KINDS])
+            insert_camera_layers(self.layers, views, points)
         self.canvas.set_layers(self.layers)
         self.layer_panel.set_layers(self.layers)
         self.zoom_full()

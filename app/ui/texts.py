@@ -99,7 +99,11 @@ LAYERS = {
     "grids": QT_TRANSLATE_NOOP("Texts", "Unit grids"),
     "parts": QT_TRANSLATE_NOOP("Texts", "City parts"),
     "cases": QT_TRANSLATE_NOOP("Texts", "Open cases"),
+    "camera_views": QT_TRANSLATE_NOOP("Texts", "Camera views"),
+    "cameras": QT_TRANSLATE_NOOP("Texts", "Video cameras"),
 }
+CAMERA_KINDS = [QT_TRANSLATE_NOOP("Texts", "Live stream"),
+                QT_TRANSLATE_NOOP("Texts", "Snapshots only")]
 
 _VALUE_TABLES = {"state": (CaseState, STATES), "source": (CaseSource, SOURCES),
                  "urgency": (Urgency, URGENCIES), "level": (CaseLevel, LEVELS),
@@ -160,6 +164,8 @@ ACTIONS = {
     Action.URGE: QT_TRANSLATE_NOOP("Actions", "Urge"),
     Action.ESCALATE: QT_TRANSLATE_NOOP("Actions", "Escalate"),
     Action.SELF_HANDLE: QT_TRANSLATE_NOOP("Actions", "Self-handle"),
+    Action.ATTACH: QT_TRANSLATE_NOOP("Actions", "Attach photos"),
+    Action.MERGE: QT_TRANSLATE_NOOP("Actions", "Merge duplicate"),
 }
 
 

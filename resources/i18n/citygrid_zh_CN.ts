@@ -4,139 +4,149 @@
   <context>
     <name>Actions</name>
     <message>
-      <location filename="../../app/ui/texts.py" line="136" />
+      <location filename="../../app/ui/texts.py" line="140" />
       <source>Report</source>
       <translation>上报</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="137" />
+      <location filename="../../app/ui/texts.py" line="141" />
       <source>Register</source>
       <translation>受理</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="138" />
+      <location filename="../../app/ui/texts.py" line="142" />
       <source>Send for verification</source>
       <translation>发核实</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="139" />
+      <location filename="../../app/ui/texts.py" line="143" />
       <source>Verify</source>
       <translation>核实</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="140" />
+      <location filename="../../app/ui/texts.py" line="144" />
       <source>File</source>
       <translation>立案</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="141" />
+      <location filename="../../app/ui/texts.py" line="145" />
       <source>Void</source>
       <translation>作废</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="142" />
+      <location filename="../../app/ui/texts.py" line="146" />
       <source>Dispatch</source>
       <translation>派遣</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="143" />
+      <location filename="../../app/ui/texts.py" line="147" />
       <source>Return (not ours)</source>
       <translation>回退</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="144" />
+      <location filename="../../app/ui/texts.py" line="148" />
       <source>Approve return</source>
       <translation>同意回退</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="145" />
+      <location filename="../../app/ui/texts.py" line="149" />
       <source>Reject return</source>
       <translation>驳回回退</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="146" />
+      <location filename="../../app/ui/texts.py" line="150" />
       <source>Request extension</source>
       <translation>延期申请</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="147" />
+      <location filename="../../app/ui/texts.py" line="151" />
       <source>Approve extension</source>
       <translation>同意延期</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="148" />
+      <location filename="../../app/ui/texts.py" line="152" />
       <source>Reject extension</source>
       <translation>驳回延期</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="149" />
+      <location filename="../../app/ui/texts.py" line="153" />
       <source>Request parking</source>
       <translation>挂账申请</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="150" />
+      <location filename="../../app/ui/texts.py" line="154" />
       <source>Approve parking</source>
       <translation>同意挂账</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="151" />
+      <location filename="../../app/ui/texts.py" line="155" />
       <source>Reject parking</source>
       <translation>驳回挂账</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="152" />
+      <location filename="../../app/ui/texts.py" line="156" />
       <source>Resume from ledger</source>
       <translation>挂账恢复</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="153" />
+      <location filename="../../app/ui/texts.py" line="157" />
       <source>Report handling</source>
       <translation>处置反馈</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="154" />
+      <location filename="../../app/ui/texts.py" line="158" />
       <source>Send for check</source>
       <translation>发核查</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="155" />
+      <location filename="../../app/ui/texts.py" line="159" />
       <source>Check passed</source>
       <translation>核查通过</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="156" />
+      <location filename="../../app/ui/texts.py" line="160" />
       <source>Check failed (rework)</source>
       <translation>核查不通过(返工)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="157" />
+      <location filename="../../app/ui/texts.py" line="161" />
       <source>Re-dispatch (wrong department)</source>
       <translation>改派(错误派遣)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="158" />
+      <location filename="../../app/ui/texts.py" line="162" />
       <source>Close</source>
       <translation>结案</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="159" />
+      <location filename="../../app/ui/texts.py" line="163" />
       <source>Callback</source>
       <translation>回访</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="160" />
+      <location filename="../../app/ui/texts.py" line="164" />
       <source>Urge</source>
       <translation>督办</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="161" />
+      <location filename="../../app/ui/texts.py" line="165" />
       <source>Escalate</source>
       <translation>提级</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="162" />
+      <location filename="../../app/ui/texts.py" line="166" />
       <source>Self-handle</source>
       <translation>自处理</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/texts.py" line="167" />
+      <source>Attach photos</source>
+      <translation>补充照片</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/texts.py" line="168" />
+      <source>Merge duplicate</source>
+      <translation>合并重复</translation>
     </message>
   </context>
   <context>
@@ -163,41 +173,433 @@
     </message>
   </context>
   <context>
+    <name>CallbackDialog</name>
+    <message>
+      <location filename="../../app/ui/case_dialogs.py" line="369" />
+      <source>Is the caller satisfied with the handling?</source>
+      <translation>来电人对处置结果是否满意？</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_dialogs.py" line="370" />
+      <source>&amp;Satisfied</source>
+      <translation>满意(&amp;S)</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_dialogs.py" line="372" />
+      <source>&amp;Not satisfied</source>
+      <translation>不满意(&amp;N)</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_dialogs.py" line="384" />
+      <source>Not satisfied reopens the case: it goes back to %1 for rework, with a new handling time limit.</source>
+      <translation>选择不满意将重新打开案件：退回%1返工，并重新计算处置时限。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_dialogs.py" line="391" />
+      <source>What the caller said</source>
+      <translation>来电人反馈</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_dialogs.py" line="393" />
+      <source>Note:</source>
+      <translation>备注：</translation>
+    </message>
+  </context>
+  <context>
     <name>CasePanel</name>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="165" />
+      <location filename="../../app/ui/case_panel.py" line="347" />
       <source>All sources</source>
       <translation>全部来源</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="170" />
+      <location filename="../../app/ui/case_panel.py" line="352" />
       <source>All urgencies</source>
       <translation>全部紧急程度</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="175" />
+      <location filename="../../app/ui/case_panel.py" line="357" />
       <source>All streets</source>
       <translation>全部街道</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="181" />
+      <location filename="../../app/ui/case_panel.py" line="364" />
       <source>Type code, community or grid id</source>
       <translation>类别代码、社区或网格编码</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="204" />
+      <location filename="../../app/ui/case_panel.py" line="395" />
       <source>Refresh (Ctrl+R)</source>
       <translation>刷新 (Ctrl+R)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="349" />
+      <location filename="../../app/ui/case_panel.py" line="569" />
+      <source>Select a case</source>
+      <translation>请选择案件</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_panel.py" line="604" />
+      <source>Handling department</source>
+      <translation>处置部门</translation>
+    </message>
+  </context>
+  <context>
+    <name>DispatchDialog</name>
+    <message>
+      <location filename="../../app/ui/case_dialogs.py" line="139" />
+      <source>Search department name or code</source>
+      <translation>搜索部门名称或代码</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_dialogs.py" line="152" />
+      <source>suggested</source>
+      <translation>建议</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_dialogs.py" line="169" />
       <source>Suggested: %1</source>
       <translation>建议：%1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="354" />
+      <location filename="../../app/ui/case_dialogs.py" line="175" />
+      <source>Deadline after dispatch: %1 (%2 of working time left)</source>
+      <translation>派遣后处置时限：%1（剩余工作时间 %2）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_dialogs.py" line="176" />
+      <source>Deadline after dispatch: %1 (%2 left)</source>
+      <translation>派遣后处置时限：%1（剩余 %2）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_dialogs.py" line="180" />
+      <source>Deadline after dispatch: none</source>
+      <translation>派遣后处置时限：无</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_dialogs.py" line="183" />
+      <source>Optional note for the department</source>
+      <translation>给部门的附言（可选）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_dialogs.py" line="190" />
+      <source>Note:</source>
+      <translation>备注：</translation>
+    </message>
+  </context>
+  <context>
+    <name>DuplicateDialog</name>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="99" />
+      <source>Possible duplicates</source>
+      <translation>疑似重复案件</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="104" />
+      <source>Open cases of this type were reported nearby. If the caller describes one of them, merge the call into it.</source>
+      <translation>附近已有同类未结案件。如来电反映的是其中之一，请将本次来电合并到该案件。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="110" />
+      <source>Distance</source>
+      <translation>距离</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="125" />
+      <source>%1 m</source>
+      <translation>%1 米</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="137" />
+      <source>Merge into selected case</source>
+      <translation>合并到所选案件</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="140" />
+      <source>Report as a new case</source>
+      <translation>作为新案件上报</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="143" />
+      <source>Back to the form</source>
+      <translation>返回填写</translation>
+    </message>
+  </context>
+  <context>
+    <name>DuplicatesDialog</name>
+    <message>
+      <location filename="../../app/ui/case_dialogs.py" line="509" />
+      <source>Possible duplicates</source>
+      <translation>疑似重复案件</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_dialogs.py" line="513" />
+      <source>Report %1 may repeat these open cases of the same type. Merge it into the selected case (the report is voided and linked to it), or register it as a new case.</source>
+      <translation>上报 %1 可能与以下同类在办案件重复。可合并到所选案件（本上报作废并关联到该案件），或作为新案件受理。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_dialogs.py" line="519" />
+      <source>Distance</source>
+      <translation>距离</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_dialogs.py" line="543" />
+      <source>&amp;Merge into selected</source>
+      <translation>合并到所选案件(&amp;M)</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_dialogs.py" line="546" />
+      <source>&amp;Register anyway</source>
+      <translation>仍然受理(&amp;R)</translation>
+    </message>
+  </context>
+  <context>
+    <name>ExtensionDialog</name>
+    <message>
+      <location filename="../../app/ui/case_dialogs.py" line="322" />
+      <source>Working hours: the clock runs only in working time</source>
+      <translation>工作时：仅在工作时间内计时</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_dialogs.py" line="323" />
+      <source>Calendar hours</source>
+      <translation>自然小时</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_dialogs.py" line="328" />
+      <source>Hours asked for:</source>
+      <translation>申请时长：</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_dialogs.py" line="329" />
+      <source>Hours to grant:</source>
+      <translation>批准时长：</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_dialogs.py" line="331" />
+      <source>Extra hours:</source>
+      <translation>延期时长：</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_dialogs.py" line="333" />
+      <source>Note:</source>
+      <translation>备注：</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_dialogs.py" line="333" />
       <source>Reason:</source>
       <translation>原因/意见：</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_dialogs.py" line="335" />
+      <source>Optional note</source>
+      <translation>备注（可选）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_dialogs.py" line="336" />
+      <source>Why does the department need more time?</source>
+      <translation>部门为何需要延期？</translation>
+    </message>
+  </context>
+  <context>
+    <name>HandleDialog</name>
+    <message>
+      <location filename="../../app/ui/case_dialogs.py" line="427" />
+      <source>What was done (e.g. cleared, repaired)</source>
+      <translation>处置情况（如已清运、已修复）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_dialogs.py" line="432" />
+      <source>Add photos…</source>
+      <translation>添加照片…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_dialogs.py" line="436" />
+      <source>Remove</source>
+      <translation>移除</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_dialogs.py" line="452" />
+      <source>Photos of the result:</source>
+      <translation>处置后照片：</translation>
+    </message>
+  </context>
+  <context>
+    <name>IntakeDialog</name>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="212" />
+      <source>Hotline intake</source>
+      <translation>热线受理</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="213" />
+      <source>Case intake</source>
+      <translation>案件受理</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="218" />
+      <source>Optional</source>
+      <translation>选填</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="222" />
+      <source>7–12 digits, optional</source>
+      <translation>7–12 位数字，选填</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="225" />
+      <source>Street, building, landmark as the caller says</source>
+      <translation>按来电人描述填写街道、楼栋、标志物</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="227" />
+      <location filename="../../app/ui/intake_dialog.py" line="536" />
+      <source>Not set</source>
+      <translation>未选定</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="230" />
+      <source>Pick on map</source>
+      <translation>地图选点</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="232" />
+      <source>Click the place on the map (Ctrl+M)</source>
+      <translation>在地图上点击位置 (Ctrl+M)</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="247" />
+      <source>What the caller reports (required)</source>
+      <translation>来电反映的问题（必填）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="260" />
+      <source>Add photos…</source>
+      <translation>添加照片…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="263" />
+      <source>Remove</source>
+      <translation>移除</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="277" />
+      <source>Submit (Ctrl+Enter)</source>
+      <translation>提交 (Ctrl+Enter)</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="280" />
+      <source>Clear form</source>
+      <translation>清空表单</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="283" />
+      <source>Close</source>
+      <translation>关闭</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="311" />
+      <source>Phone</source>
+      <translation>电话</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="323" />
+      <source>Caller</source>
+      <translation>来电人</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="326" />
+      <source>Address</source>
+      <translation>地址</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="327" />
+      <source>Location</source>
+      <translation>位置</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="333" />
+      <source>Photos</source>
+      <translation>照片</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="374" />
+      <source>This point is outside the district: pick a point inside a unit grid</source>
+      <translation>该点不在本区范围内：请在单元网格内选点</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="394" />
+      <source>Add photos</source>
+      <translation>添加照片</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="395" />
+      <source>Images (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;All files (*)</source>
+      <translation>图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;所有文件 (*)</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="408" />
+      <source>%1 is already added</source>
+      <translation>%1 已添加</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="414" />
+      <source>Not added: %1</source>
+      <translation>未添加：%1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="438" />
+      <source>A phone number has 7–12 digits; leave it empty if unknown</source>
+      <translation>电话号码为 7–12 位数字；不清楚可留空</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="441" />
+      <source>Pick the location on the map</source>
+      <translation>请在地图上选定位置</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="443" />
+      <source>Choose the case type</source>
+      <translation>请选择案件类别</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="445" />
+      <source>Describe the problem</source>
+      <translation>请填写问题描述</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="463" />
+      <source>Not submitted: complete the marked fields</source>
+      <translation>未提交：请完善标红的内容</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="473" />
+      <source>Not submitted: %1</source>
+      <translation>未提交：%1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="479" />
+      <source>Not submitted yet: the form is kept</source>
+      <translation>尚未提交：已保留填写内容</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="490" />
+      <source>Not reported: %1</source>
+      <translation>未上报：%1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="493" />
+      <source>Case %1 reported</source>
+      <translation>案件 %1 已上报</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="501" />
+      <source>Case %1 reported, but not merged into %2: %3</source>
+      <translation>案件 %1 已上报，但未能合并到 %2：%3</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="505" />
+      <source>Case %1 merged into %2</source>
+      <translation>案件 %1 已合并到 %2</translation>
     </message>
   </context>
   <context>
@@ -241,191 +643,260 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../app/ui/main_window.py" line="61" />
+      <location filename="../../app/ui/main_window.py" line="67" />
       <source>CityGrid — Grid Management Command Centre</source>
       <translation>CityGrid 网格化城市管理指挥中心</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="73" />
+      <location filename="../../app/ui/main_window.py" line="82" />
       <source>Layers</source>
       <translation>图层</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="76" />
+      <location filename="../../app/ui/main_window.py" line="85" />
       <source>Attributes</source>
       <translation>属性</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="95" />
+      <location filename="../../app/ui/main_window.py" line="105" />
       <source>Map</source>
       <translation>地图</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="99" />
+      <location filename="../../app/ui/main_window.py" line="109" />
       <source>Full extent</source>
       <translation>全图</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="101" />
+      <location filename="../../app/ui/main_window.py" line="111" />
       <source>Show the whole district (Home)</source>
       <translation>显示全区 (Home)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="103" />
+      <location filename="../../app/ui/main_window.py" line="113" />
       <source>Zoom in</source>
       <translation>放大</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="106" />
+      <location filename="../../app/ui/main_window.py" line="116" />
       <source>Zoom out</source>
       <translation>缩小</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="116" />
+      <location filename="../../app/ui/main_window.py" line="126" />
       <source>Search: grid id, part id, case number, street or community (Ctrl+F)</source>
       <translation>搜索：网格编码、部件编码、案件编号、街道或社区名称 (Ctrl+F)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="119" />
+      <location filename="../../app/ui/main_window.py" line="129" />
       <source>Search</source>
       <translation>搜索</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="121" />
+      <location filename="../../app/ui/main_window.py" line="131" />
       <source>Find</source>
       <translation>查找</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="148" />
+      <location filename="../../app/ui/main_window.py" line="157" />
       <source>Seat user</source>
       <translation>当前坐席</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="150" />
+      <location filename="../../app/ui/main_window.py" line="159" />
+      <source>Hotline report…</source>
+      <translation>热线受理…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/main_window.py" line="162" />
+      <source>Take a hotline call: a new report (Ctrl+N)</source>
+      <translation>热线来电：新建上报 (Ctrl+N)</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/main_window.py" line="165" />
       <source>Command centre</source>
       <translation>指挥中心</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="193" />
+      <location filename="../../app/ui/main_window.py" line="180" />
+      <source>Click the problem inside the camera's view (Esc cancels)</source>
+      <translation>请在摄像头视域内点击问题位置（Esc 取消）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/main_window.py" line="182" />
+      <source>Video supervision</source>
+      <translation>视频监督</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/main_window.py" line="200" />
+      <source>Click the problem's location on the map (Esc cancels)</source>
+      <translation>请在地图上点击问题位置（Esc 取消）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/main_window.py" line="285" />
       <source>&amp;File</source>
       <translation>文件(&amp;F)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="194" />
+      <location filename="../../app/ui/main_window.py" line="286" />
       <source>E&amp;xit</source>
       <translation>退出(&amp;X)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="198" />
+      <location filename="../../app/ui/main_window.py" line="290" />
       <source>&amp;View</source>
       <translation>视图(&amp;V)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="205" />
+      <location filename="../../app/ui/main_window.py" line="298" />
+      <source>&amp;Cases</source>
+      <translation>案件(&amp;C)</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/main_window.py" line="300" />
       <source>&amp;Language</source>
       <translation>语言(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="216" />
+      <location filename="../../app/ui/main_window.py" line="311" />
       <source>&amp;Help</source>
       <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="217" />
-      <location filename="../../app/ui/main_window.py" line="463" />
+      <location filename="../../app/ui/main_window.py" line="312" />
+      <location filename="../../app/ui/main_window.py" line="562" />
       <source>About CityGrid</source>
       <translation>关于 CityGrid</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="232" />
+      <location filename="../../app/ui/main_window.py" line="327" />
       <source>Loading parts…</source>
       <translation>正在加载部件…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="245" />
+      <location filename="../../app/ui/main_window.py" line="340" />
       <source>Database: %1</source>
       <translation>数据库：%1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="273" />
+      <location filename="../../app/ui/main_window.py" line="372" />
       <source>%1 parts loaded</source>
       <translation>已加载 %1 个部件</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="299" />
+      <location filename="../../app/ui/main_window.py" line="398" />
       <source>CityGrid</source>
       <translation>CityGrid</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="300" />
+      <location filename="../../app/ui/main_window.py" line="399" />
       <source>The map data could not be loaded:</source>
       <translation>无法加载地图数据：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="347" />
+      <location filename="../../app/ui/main_window.py" line="446" />
       <source>Nothing found for “%1”</source>
       <translation>未找到“%1”</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="443" />
+      <location filename="../../app/ui/main_window.py" line="542" />
       <source>Lon/lat (CGCS2000) %1, %2   Gauss-Krüger CM117E X %3 m, Y %4 m</source>
       <translation>经纬度(CGCS2000) %1, %2   高斯-克吕格 CM117E X %3 米, Y %4 米</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="460" />
+      <location filename="../../app/ui/main_window.py" line="559" />
       <source>The language changes when CityGrid restarts.</source>
       <translation>界面语言将在重新启动 CityGrid 后生效。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="464" />
+      <location filename="../../app/ui/main_window.py" line="563" />
       <source>CityGrid — a desktop GIS command centre for grid-based urban management: unit grids, city parts and cases on one map.</source>
       <translation>CityGrid —— 网格化城市管理桌面 GIS 指挥中心：单元网格、城市部件与案件尽在一图。</translation>
     </message>
   </context>
   <context>
+    <name>PhotoStrip</name>
+    <message>
+      <location filename="../../app/ui/photo_strip.py" line="157" />
+      <source>Attach photos…</source>
+      <translation>补充照片…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/photo_strip.py" line="159" />
+      <source>Add photos to this case (Ctrl+Shift+A)</source>
+      <translation>为本案件补充照片 (Ctrl+Shift+A)</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/photo_strip.py" line="192" />
+      <source>Photos: %1</source>
+      <translation>照片：%1</translation>
+    </message>
+  </context>
+  <context>
+    <name>PhotoViewerDialog</name>
+    <message>
+      <location filename="../../app/ui/photo_strip.py" line="94" />
+      <source>Fit to window</source>
+      <translation>适应窗口</translation>
+    </message>
+  </context>
+  <context>
+    <name>ReasonDialog</name>
+    <message>
+      <location filename="../../app/ui/case_dialogs.py" line="279" />
+      <source>Why? This goes into the case record.</source>
+      <translation>原因？将记入案卷。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_dialogs.py" line="281" />
+      <source>Enter: confirm · Shift+Enter: new line · Esc: cancel</source>
+      <translation>Enter 确认 · Shift+Enter 换行 · Esc 取消</translation>
+    </message>
+  </context>
+  <context>
     <name>Roles</name>
     <message>
-      <location filename="../../app/ui/texts.py" line="124" />
+      <location filename="../../app/ui/texts.py" line="128" />
       <source>Field supervisor</source>
       <translation>监督员</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="125" />
+      <location filename="../../app/ui/texts.py" line="129" />
       <source>Video supervisor</source>
       <translation>视频监督员</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="126" />
+      <location filename="../../app/ui/texts.py" line="130" />
       <source>Grid worker</source>
       <translation>网格员</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="127" />
+      <location filename="../../app/ui/texts.py" line="131" />
       <source>Operator</source>
       <translation>受理员</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="128" />
+      <location filename="../../app/ui/texts.py" line="132" />
       <source>Shift leader</source>
       <translation>值班长</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="129" />
+      <location filename="../../app/ui/texts.py" line="133" />
       <source>Dispatcher</source>
       <translation>派遣员</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="130" />
+      <location filename="../../app/ui/texts.py" line="134" />
       <source>Department staff</source>
       <translation>专业部门</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="131" />
+      <location filename="../../app/ui/texts.py" line="135" />
       <source>Manager</source>
       <translation>领导</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="132" />
+      <location filename="../../app/ui/texts.py" line="136" />
       <source>Administrator</source>
       <translation>系统管理员</translation>
     </message>
@@ -507,7 +978,7 @@
       <translation>管理部件名称</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="64" />
+      <location filename="../../app/ui/case_panel.py" line="107" />
       <location filename="../../app/ui/texts.py" line="35" />
       <source>Type</source>
       <translation>类别</translation>
@@ -553,7 +1024,7 @@
       <translation>经纬度(CGCS2000)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="64" />
+      <location filename="../../app/ui/case_panel.py" line="107" />
       <location filename="../../app/ui/texts.py" line="44" />
       <source>Case number</source>
       <translation>案件编号</translation>
@@ -564,19 +1035,19 @@
       <translation>案件类型</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="65" />
+      <location filename="../../app/ui/case_panel.py" line="108" />
       <location filename="../../app/ui/texts.py" line="46" />
       <source>State</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="66" />
+      <location filename="../../app/ui/case_panel.py" line="109" />
       <location filename="../../app/ui/texts.py" line="47" />
       <source>Urgency</source>
       <translation>紧急程度</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="65" />
+      <location filename="../../app/ui/case_panel.py" line="108" />
       <location filename="../../app/ui/texts.py" line="48" />
       <source>Source</source>
       <translation>来源</translation>
@@ -587,13 +1058,13 @@
       <translation>处置层级</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="67" />
+      <location filename="../../app/ui/case_panel.py" line="110" />
       <location filename="../../app/ui/texts.py" line="50" />
       <source>Reported at</source>
       <translation>上报时间</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="67" />
+      <location filename="../../app/ui/case_panel.py" line="110" />
       <location filename="../../app/ui/texts.py" line="51" />
       <source>Deadline</source>
       <translation>处置时限</translation>
@@ -624,7 +1095,7 @@
       <translation>社区</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="66" />
+      <location filename="../../app/ui/case_panel.py" line="109" />
       <location filename="../../app/ui/texts.py" line="57" />
       <source>Unit grid</source>
       <translation>单元网格</translation>
@@ -646,7 +1117,7 @@
       <translation>草稿</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="39" />
+      <location filename="../../app/ui/case_panel.py" line="57" />
       <location filename="../../app/ui/texts.py" line="64" />
       <source>To register</source>
       <translation>待受理</translation>
@@ -657,42 +1128,99 @@
       <translation>核实中</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="40" />
+      <location filename="../../app/ui/case_panel.py" line="58" />
       <source>To verify</source>
       <translation>待核实</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="41" />
+      <location filename="../../app/ui/case_panel.py" line="59" />
       <location filename="../../app/ui/texts.py" line="66" />
       <source>To file</source>
       <translation>待立案</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="42" />
+      <location filename="../../app/ui/case_panel.py" line="60" />
       <location filename="../../app/ui/texts.py" line="67" />
       <source>To dispatch</source>
       <translation>待派遣</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="43" />
+      <location filename="../../app/ui/case_panel.py" line="61" />
       <location filename="../../app/ui/texts.py" line="68" />
       <source>In handling</source>
       <translation>处置中</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="44" />
+      <location filename="../../app/ui/case_panel.py" line="62" />
       <source>Awaiting check</source>
       <translation>待核查</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="48" />
+      <location filename="../../app/ui/case_panel.py" line="66" />
       <source>Closed today</source>
       <translation>今日结案</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="68" />
+      <location filename="../../app/ui/case_panel.py" line="89" />
+      <source>Why is this report void?</source>
+      <translation>该上报为何作废？</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_panel.py" line="90" />
+      <source>Why is this case not for your department? The dispatcher decides on the return.</source>
+      <translation>为何不属于本部门？是否回退由派遣员决定。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_panel.py" line="93" />
+      <source>Why can the case not be handled now? While parked its clock stops.</source>
+      <translation>为何暂时无法处置？挂账期间停止计时。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_panel.py" line="95" />
+      <source>Urging note for the handling department:</source>
+      <translation>对处置部门的督办意见：</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_panel.py" line="96" />
+      <source>Why does the case need the next level?</source>
+      <translation>为何需要提级处理？</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_panel.py" line="97" />
+      <location filename="../../app/ui/case_panel.py" line="98" />
+      <location filename="../../app/ui/case_panel.py" line="99" />
+      <source>Why is the request rejected?</source>
+      <translation>驳回理由？</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_panel.py" line="100" />
+      <source>What is still wrong on site? The department must redo it.</source>
+      <translation>现场还有什么问题？部门须返工。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_panel.py" line="111" />
       <source>Remaining</source>
       <translation>剩余时间</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_panel.py" line="120" />
+      <source>Green: at most 80 % of this step's time limit used</source>
+      <translation>绿灯：本环节时限已用不超过 80%</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_panel.py" line="121" />
+      <source>Yellow: 80–100 % of this step's time limit used, due soon</source>
+      <translation>黄灯：本环节时限已用 80–100%，即将到期</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_panel.py" line="123" />
+      <source>Red: overdue, this step's time limit has run out</source>
+      <translation>红灯：已超期，本环节时限已用完</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_panel.py" line="125" />
+      <source>Traffic light of the current step: green up to 80 % of the time limit used, yellow 80–100 %, red overdue.</source>
+      <translation>当前环节红黄绿灯：时限已用不超过 80% 为绿灯，80–100% 为黄灯，超期为红灯。</translation>
     </message>
     <message>
       <location filename="../../app/ui/texts.py" line="69" />
@@ -705,18 +1233,18 @@
       <translation>核查中</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="45" />
+      <location filename="../../app/ui/case_panel.py" line="63" />
       <location filename="../../app/ui/texts.py" line="71" />
       <source>To close</source>
       <translation>待结案</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="46" />
+      <location filename="../../app/ui/case_panel.py" line="64" />
       <source>Overdue</source>
       <translation>已超期</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="47" />
+      <location filename="../../app/ui/case_panel.py" line="65" />
       <location filename="../../app/ui/texts.py" line="72" />
       <source>Parked</source>
       <translation>挂账</translation>
@@ -860,6 +1388,169 @@
       <location filename="../../app/ui/texts.py" line="101" />
       <source>Open cases</source>
       <translation>在办案件</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/texts.py" line="102" />
+      <source>Camera views</source>
+      <translation>摄像头视域</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/texts.py" line="103" />
+      <source>Video cameras</source>
+      <translation>视频监控</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/texts.py" line="105" />
+      <source>Live stream</source>
+      <translation>实时视频</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/texts.py" line="106" />
+      <source>Snapshots only</source>
+      <translation>仅抓拍图像</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/photo_strip.py" line="74" />
+      <location filename="../../app/ui/photo_strip.py" line="232" />
+      <source>Attach photos</source>
+      <translation>补充照片</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/photo_strip.py" line="75" />
+      <source>Images (%1)</source>
+      <translation>图片 (%1)</translation>
+    </message>
+  </context>
+  <context>
+    <name>TypePicker</name>
+    <message>
+      <location filename="../../app/ui/type_picker.py" line="55" />
+      <source>Type code or name, e.g. 06010 or 垃圾</source>
+      <translation>输入类别代码或名称，如 06010 或 垃圾</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/type_picker.py" line="57" />
+      <source>Type a code prefix or part of the name; Down opens the list, Enter chooses</source>
+      <translation>输入代码开头或名称中的字词；↓ 打开列表，回车选定</translation>
+    </message>
+  </context>
+  <context>
+    <name>VideoPanel</name>
+    <message>
+      <location filename="../../app/ui/video_panel.py" line="218" />
+      <source>Search camera: part id or unit grid</source>
+      <translation>搜索摄像头：部件编码或单元网格</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/video_panel.py" line="231" />
+      <source>LIVE</source>
+      <translation>实时</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/video_panel.py" line="232" />
+      <source>SNAPSHOT</source>
+      <translation>快照</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/video_panel.py" line="234" />
+      <source>Flag a problem at a map point</source>
+      <translation>在地图上标注问题位置</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/video_panel.py" line="237" />
+      <source>Then click the problem on the map, inside the selected camera's view</source>
+      <translation>然后在地图上点击问题位置（须在所选摄像头的视域内）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/video_panel.py" line="247" />
+      <source>What is wrong (required)</source>
+      <translation>问题描述（必填）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/video_panel.py" line="254" />
+      <source>Capture frame</source>
+      <translation>截取画面</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/video_panel.py" line="257" />
+      <source>Keep the displayed frame, with its time stamp, as the case photo</source>
+      <translation>将当前画面（含时间戳）保存为案件照片</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/video_panel.py" line="262" />
+      <source>Submit</source>
+      <translation>提交</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/video_panel.py" line="265" />
+      <source>Needs a point in the camera's view, a type and a note</source>
+      <translation>需要视域内的位置、问题类别和问题描述</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/video_panel.py" line="275" />
+      <source>Flag a problem</source>
+      <translation>视频发现问题</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/video_panel.py" line="322" />
+      <source>Looks %1° from north, %2° wide, %3 m deep</source>
+      <translation>朝向北偏东%1°，视角%2°，可视距离%3米</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/video_panel.py" line="372" />
+      <source>Select a camera</source>
+      <translation>请选择摄像头</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/video_panel.py" line="378" />
+      <source>No picture from camera %1</source>
+      <translation>摄像头 %1 暂无画面</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/video_panel.py" line="397" />
+      <location filename="../../app/ui/video_panel.py" line="405" />
+      <source>Only video supervisors flag problems from cameras</source>
+      <translation>仅视频监督员可通过摄像头上报问题</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/video_panel.py" line="408" />
+      <source>Select a camera first</source>
+      <translation>请先选择摄像头</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/video_panel.py" line="410" />
+      <source>No point chosen yet</source>
+      <translation>尚未选择位置</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/video_panel.py" line="420" />
+      <source>Click the problem on the map, inside the view of camera %1</source>
+      <translation>请在地图上点击问题位置（须在摄像头 %1 的视域内）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/video_panel.py" line="439" />
+      <source>Outside the view of camera %1 (%2 m away): click a point inside its view cone</source>
+      <translation>该点不在摄像头 %1 的视域内（距其 %2 米）：请点击视域扇形内的位置</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/video_panel.py" line="453" />
+      <source>In view: %1 m from the camera, unit grid %2</source>
+      <translation>在视域内：距摄像头 %1 米，单元网格 %2</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/video_panel.py" line="482" />
+      <source>No frame captured</source>
+      <translation>尚未截取画面</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/video_panel.py" line="485" />
+      <source>Frame captured at %1 (%2 KB)</source>
+      <translation>已截取 %1 的画面（%2 KB）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/video_panel.py" line="503" />
+      <source>Case %1 reported from camera %2</source>
+      <translation>已通过摄像头 %2 上报案件 %1</translation>
     </message>
   </context>
 </TS>

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import shapely
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtTest import QTest
 
 from app.domain.case import CaseKind, CaseSource, CaseState
 from app.domain.workflow import Actor
@@ -49,9 +49,24 @@ def _login_of(win: MainWindow, role: str, dept: str | None = None) -> str:
 
 
 def _open_queue(win: MainWindow, key: str) -> None:
-    from app.ui.case_panel import QUEUES
+    assert win.case_panel.open_queue(key), f"the seat has no {key} queue"
 
-    win.case_panel.tabs.setCurrentIndex([k for k, _ in QUEUES].index(key))
+
+def _accept_dialogs(win: MainWindow, seen: list[str]) -> None:
+    """Answer every dialog the panel opens with its defaults (e.g. the suggested department),
+    clicking OK as a user would; a duplicate offer is answered "register anyway"."""
+    from app.ui.case_dialogs import DuplicatesDialog
+
+    def driver(dialog) -> bool:  # type: ignore[no-untyped-def]
+        seen.append(type(dialog).__name__)
+        dialog.show()
+        if isinstance(dialog, DuplicatesDialog):
+            QTest.mouseClick(dialog.register_button, Qt.MouseButton.LeftButton)
+        else:
+            QTest.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    win.case_panel.run_dialog = driver  # type: ignore[method-assign]
 
 
 def _click(qtbot, win: MainWindow, number: str, action: str) -> None:  # type: ignore[no-untyped-def]
@@ -63,7 +78,7 @@ def _click(qtbot, win: MainWindow, number: str, action: str) -> None:  # type: i
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
-def test_full_loop_by_clicking(window: MainWindow, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_full_loop_by_clicking(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
     store = window.store
     grid = store.admin.grids()[3]
     poly = crs.project_geometries(np.array([grid.geometry]), crs.GEOGRAPHIC, crs.PROJECTED)[0]
@@ -77,9 +92,10 @@ def test_full_loop_by_clicking(window: MainWindow, qtbot, monkeypatch) -> None: 
     assert case.grid_id == grid.grid_id
     qtbot.mouseClick(window.case_panel.refresh_button, Qt.MouseButton.LeftButton)
 
-    # Dispatch takes the suggested department (first item of the chooser).
-    monkeypatch.setattr(QInputDialog, "getItem",
-                        staticmethod(lambda *a, **k: (a[3][0], True)))
+    # Dialogs are accepted as they open: dispatch takes the suggested department.
+    seen: list[str] = []
+    _accept_dialogs(window, seen)
+    suggested = window.case_service.suggest_department(case)[0]
     steps = [("operator", "to_register", "register", CaseState.REGISTERED),
              ("shift_leader", "to_file", "file", CaseState.FILED),
              ("dispatcher", "to_dispatch", "dispatch", CaseState.DISPATCHED)]
@@ -89,7 +105,8 @@ def test_full_loop_by_clicking(window: MainWindow, qtbot, monkeypatch) -> None: 
         _click(qtbot, window, case.number, action)
         assert store.cases.get(case.number).state is state
     dept = store.cases.get(case.number).dept_code
-    assert dept
+    assert dept == suggested
+    assert "DispatchDialog" in seen
     for role, queue, action, state in [
             ("department", "in_handling", "handle", CaseState.HANDLED),
             ("operator", "awaiting_check", "send_check", CaseState.CHECKING),
@@ -102,6 +119,7 @@ def test_full_loop_by_clicking(window: MainWindow, qtbot, monkeypatch) -> None: 
     events = window.case_service.timeline(window.case_panel.actor, case.number)
     assert [e.action.value for e in events][-7:] == [
         "register", "file", "dispatch", "handle", "send_check", "check_pass", "close"]
+    assert "HandleDialog" in seen
     # Closed cases leave the open-cases map layer.
     assert case.id not in set(int(i) for i in window.layers["cases"].ids)
 

@@ -49,7 +49,8 @@ def _click_map(qtbot, win: MainWindow, x: float, y: float) -> None:  # type: ign
 def test_layers_listed_top_first_in_chinese(window: MainWindow) -> None:
     titles = [window.layer_panel.list.item(i).text()
               for i in range(window.layer_panel.list.count())]
-    assert titles == ["在办案件", "城市部件", "单元网格", "社区", "街道", "道路", "建筑"]
+    assert titles == ["在办案件", "城市部件", "视频监控", "摄像头视域", "单元网格", "社区", "街道", "道路",
+                      "建筑"]
     assert window.windowTitle() == "CityGrid 网格化城市管理指挥中心"
     assert len(window.layers["parts"].x) == window.store.parts.count()
 
@@ -211,3 +212,54 @@ def test_language_menu_rebuilds_window_in_english(qtbot, street_db_url: str,
     finally:
         install_language("zh_CN")
         QSettings().setValue("ui/language", "zh_CN")
+
+
+def test_hotline_intake_takes_its_location_from_a_map_click(window: MainWindow,
+                                                           qtbot, store: Store) -> None:  # type: ignore[no-untyped-def]
+    window.act_intake.trigger()  # Ctrl+N
+    dialog = window.intake
+    assert dialog is not None and dialog.isVisible()
+    grid = store.admin.grids()[5]
+    p = grid.geometry.representative_point()
+    x, y = (float(v) for v in crs.to_projected(p.x, p.y))
+    qtbot.mouseClick(dialog.pick_button, Qt.MouseButton.LeftButton)
+    assert window._pick is not None  # the next map click is the location, not identify
+    window.canvas.center_on(x, y, 800.0)
+    window.canvas.flush()
+    _click_map(qtbot, window, x, y)
+    assert window._pick is None
+    assert dialog.location is not None and dialog.location.grid_id == str(grid.grid_id)
+
+
+def test_video_dock_centres_the_camera_and_flags_inside_its_view(window: MainWindow,
+                                                                 qtbot) -> None:  # type: ignore[no-untyped-def]
+    import math
+
+    panel = window.video_panel
+    window.user_box.setCurrentIndex(window.user_box.findData("vs01"))  # a video supervisor seat
+
+    def mid_view(c):  # type: ignore[no-untyped-def]
+        h = math.radians(c.heading_deg)
+        return c.x + c.range_m / 2 * math.sin(h), c.y + c.range_m / 2 * math.cos(h)
+
+    def inside(c) -> bool:  # type: ignore[no-untyped-def]
+        try:
+            window.case_service.grid_at(*(float(v) for v in crs.to_geographic(*mid_view(c))))
+        except Exception:  # noqa: BLE001 - looks out of the seeded street
+            return False
+        return True
+
+    cam = next(c for c in window.video_service.cameras() if inside(c))
+    panel.select_camera(cam.part_id)
+    assert panel.pick_button.isEnabled()
+    views = window.layers["camera_views"]
+    assert views.highlight is not None and views.ids[views.highlight] == cam.part_id
+    x0, y0, x1, y1 = window.canvas.view_bounds()
+    assert x0 < cam.x < x1 and y0 < cam.y < y1
+    x, y = mid_view(cam)
+    qtbot.mouseClick(panel.pick_button, Qt.MouseButton.LeftButton)
+    assert window._pick is not None
+    window.canvas.flush()
+    _click_map(qtbot, window, x, y)
+    assert panel.flag_point is not None
+    assert math.hypot(panel.flag_point[0] - x, panel.flag_point[1] - y) < 5.0
