@@ -42,7 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     sc.add_argument("--lang", dest="lang_sub", choices=LANGS)
     sc.add_argument("--size", default="1600x1000", help="WxH in pixels")
     sc.add_argument("--view", default="district",
-                    help="district | street:<9-digit code> | grid:<15-digit id> | case:<number>")
+                    help="district | street:<9-digit code> | grid:<15-digit id> | "
+                    "case:<number> | camera:<part id>")
     return p
 
 

@@ -121,7 +121,8 @@ def screenshot(out: str, db: str | None = None, lang: str = "zh_CN",
     win.show()
     win.load_sync()
     if not win.apply_view(view):
-        print(f"Unknown view “{view}”: use district, street:<code> or grid:<id>",
+        print(f"Unknown view “{view}”: use district, street:<code>, grid:<id>, "
+              "case:<number> or camera:<part id>",
               file=sys.stderr)
         return 2
     for _ in range(5):

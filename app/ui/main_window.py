@@ -413,9 +413,16 @@ class MainWindow(QMainWindow):
         self.search_box.selectAll()
 
     def apply_view(self, view: str) -> bool:
-        """'district', 'street:<code>', 'grid:<id>' or 'case:<number>' (screenshot --view)."""
+        """'district', 'street:<code>', 'grid:<id>', 'case:<number>' or 'camera:<part id>'
+        (screenshot --view)."""
         if view == "district":
             self.zoom_full()
+        elif view.startswith("camera:"):
+            if self.store.cameras.get(view[7:]) is None:
+                return False
+            self.video_dock.show()
+            self.video_dock.raise_()
+            self.video_panel.select_camera(view[7:])  # centres the map on its view
         elif view.startswith("case:"):
             number = view[5:]
             xy = self.store.cases.xy(number)
