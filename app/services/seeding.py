@@ -18,6 +18,7 @@ import numpy as np
 import shapely
 
 from app.domain.camera import CAMERA_TYPE_CODE
+from app.domain.case import CaseSource
 from app.domain.catalogue import load_catalogue
 from app.domain.departments import load_departments, load_type_owners
 from app.domain.org import DepartmentKind, Role
@@ -273,9 +274,9 @@ def build_dataset(scale: str = "district", *, seed: int = DEFAULT_SEED,
                d.part_x.tolist(), d.part_y.tolist(), _cells(d.part_x), strict=True),
            count=n, label="部件")
     cam = np.flatnonzero(types == CAMERA_TYPE_CODE)
+    cameras = _demo_cameras(pid[cam], d.part_serial[cam], np.random.default_rng(seed + 7))
     ds.add("camera", ("part_id", "heading", "fov", "range_m", "snapshot", "stream_url"),
-           _demo_cameras(pid[cam], d.part_serial[cam], np.random.default_rng(seed + 7)),
-           count=len(cam), label="视频监控")
+           cameras, count=len(cam), label="视频监控")
 
     t1 = time.perf_counter()
     m = len(cases.number)
@@ -288,11 +289,13 @@ def build_dataset(scale: str = "district", *, seed: int = DEFAULT_SEED,
     clon, clat = crs.to_geographic(cases.x, cases.y)
     part_ids = np.where(cases.part_index >= 0, pid[np.maximum(cases.part_index, 0)], None) \
         if n else np.full(m, None, dtype=object)
+    case_camera = _video_case_cameras(cases.source, cases.x, cases.y, d.part_x[cam],
+                                      d.part_y[cam], cameras)
     ds.add("case_", ("id", "number", "kind", "type_code", "lon", "lat", "x", "y", "grid_id",
                      "source", "reported_at", "description", "state", "urgency", "level",
                      "address", "part_id", "dept_code", "deadline", "closed_at", "version",
                      "cell", "rework_count", "misdispatch_count", "urge_count", "satisfied",
-                     "step_started_at", "parked_since"),
+                     "step_started_at", "parked_since", "camera_id"),
            zip(range(1, m + 1), cases.number.tolist(), cases.kind.tolist(),
                cases.type_code.tolist(), clon.tolist(), clat.tolist(), cases.x.tolist(),
                cases.y.tolist(), cgrid.tolist(), cases.source.tolist(),
@@ -303,7 +306,7 @@ def build_dataset(scale: str = "district", *, seed: int = DEFAULT_SEED,
                _fmt_times(cases.closed_at), ev.version.tolist(), _cells(cases.x),
                ev.rework_count.tolist(), ev.misdispatch_count.tolist(),
                ev.urge_count.tolist(), ev.satisfied.tolist(), _fmt_times(ev.step_started_at),
-               _fmt_times(ev.parked_since), strict=True),
+               _fmt_times(ev.parked_since), case_camera, strict=True),
            count=m, label="案件")
     # The timelines; ids come from the database (the service appends to the same table).
     # Most events carry no note and no details: they go in a narrower INSERT that leaves
@@ -342,6 +345,35 @@ def _demo_cameras(part_ids: np.ndarray, serials: np.ndarray, rng: np.random.Gene
     return [(str(p), round(float(h), 1), round(float(f), 1), round(float(r), 1),
              f"snapshots/cam_{int(k) % SNAPSHOT_COUNT + 1:02d}.jpg", "")
             for p, k, h, f, r in zip(part_ids, serials, heading, fov, reach, strict=True)]
+
+
+def _video_case_cameras(source: np.ndarray, x: np.ndarray, y: np.ndarray, cam_x: np.ndarray,
+                        cam_y: np.ndarray, cameras: list[tuple[str, float, float, float, str,
+                                                                str]]) -> list[str | None]:
+    """The camera each demo video case was seen by: the nearest camera whose view holds the
+    case (None when no camera sees the spot: such a case came from a mobile patrol feed)."""
+    out: list[str | None] = [None] * len(source)
+    video = np.flatnonzero(source == CaseSource.VIDEO.value)
+    if not len(video) or not cameras:
+        return out
+    from scipy.spatial import cKDTree
+
+    heading = np.array([c[1] for c in cameras])
+    fov = np.array([c[2] for c in cameras])
+    reach = np.array([c[3] for c in cameras])
+    tree = cKDTree(np.column_stack([cam_x, cam_y]))
+    for i, near in zip(video, tree.query_ball_point(
+            np.column_stack([x[video], y[video]]), r=float(reach.max())), strict=True):
+        if not near:
+            continue
+        k = np.asarray(near)
+        dx, dy = x[i] - cam_x[k], y[i] - cam_y[k]
+        dist = np.hypot(dx, dy)
+        off = (np.degrees(np.arctan2(dx, dy)) - heading[k] + 180.0) % 360.0 - 180.0
+        ok = (dist <= reach[k]) & (np.abs(off) <= fov[k] / 2.0)
+        if ok.any():
+            out[i] = cameras[int(k[ok][np.argmin(dist[ok])])][0]
+    return out
 
 
 def seed(store: Store, scale: str = "district", *, seed: int = DEFAULT_SEED,

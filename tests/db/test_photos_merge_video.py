@@ -158,3 +158,19 @@ def test_video_supervisor_flags_inside_the_camera_view(svc: CaseService, store: 
         video.flag(DEPT_A, cam.part_id, *inside, "matter", "06010", "x")
     with pytest.raises(DomainError, match="not a video camera"):
         video.flag(VS, "11010801001000001", *inside, "matter", "06010", "x")
+
+
+def test_demo_video_cases_name_a_camera_that_sees_them(svc: CaseService, store: Store) -> None:
+    from sqlalchemy import select
+
+    from app.store.orm import CaseRow
+
+    with store.engine.connect() as c:
+        rows = c.execute(select(CaseRow.number, CaseRow.x, CaseRow.y, CaseRow.camera_id,
+                                CaseRow.source).where(CaseRow.camera_id.is_not(None))
+                         .limit(200)).all()
+    assert rows, "the seed links video cases to the cameras that see them"
+    video = VideoService(svc)
+    for number, x, y, camera_id, source in rows:
+        assert source == "video", number
+        assert video.camera(camera_id).sees(x, y), number
