@@ -61,11 +61,12 @@ from app.domain.workflow import (
     step_deadline,
 )
 from app.gis import crs
-from app.store.repositories import QUEUES, CaseFilter
+from app.store.repositories import QUEUES, CaseFilter, DuplicateExternalIdError
 from app.store.store import Store
 
 __all__ = ["QUEUES", "Action", "Actor", "Attachment", "CaseFilter", "CaseNotFoundError",
-           "CaseService", "ConcurrentUpdateError", "LocationError", "Photo", "Role"]
+           "CaseService", "ConcurrentUpdateError", "DuplicateExternalIdError", "LocationError",
+           "Photo", "Role"]
 
 # Photos may be given as Photo objects or as image file paths.
 PhotoLike = Photo | str | Path
@@ -129,13 +130,15 @@ class CaseService:
                part_id: str | None = None, camera_id: str | None = None,
                level: CaseLevel | str = CaseLevel.COMMUNITY,
                photos: Iterable[PhotoLike] = (), caller: str = "",
-               caller_phone: str = "") -> Case:
+               caller_phone: str = "", external_id: str | None = None) -> Case:
         """Report a problem at (lon, lat) (CGCS2000); returns the stored case, REPORTED.
 
         A new case starts in the micro loop (community level) unless ``level`` says
         otherwise; escalation (提级) moves it to the street and the district. ``photos``
         (Photo objects or image files) are stored with the report event; a hotline report
-        records the caller for the callback (回访).
+        records the caller for the callback (回访). ``external_id`` names the case in the
+        system it came from (e.g. ``open311:app:638344``); a second report with the same
+        external id is refused with DuplicateExternalIdError.
         """
         kind = CaseKind(kind)
         photo_list = _photos(photos)
@@ -163,6 +166,8 @@ class CaseService:
             details["camera_id"] = camera_id
         if caller:
             details["caller"] = caller
+        if external_id:
+            details["external_id"] = external_id
         event = CaseEvent(None, at, event.actor_login, event.role, event.action,
                           event.from_state, event.to_state, event.note, details, event.version)
         flow = replace(flow, step_started_at=at)
@@ -177,6 +182,8 @@ class CaseService:
             case.extra["caller"] = caller
         if caller_phone:
             case.extra["caller_phone"] = caller_phone
+        if external_id:
+            case.extra["external_id"] = external_id
         case.step_started_at = at
         return self.store.cases.create(case, x, y, flow, event, photos=photo_list)
 

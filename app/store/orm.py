@@ -216,11 +216,15 @@ class CaseRow(Base):
     # Hotline intake (migration 0004): who called, for the callback (回访).
     caller: Mapped[str | None] = mapped_column(String(50))
     caller_phone: Mapped[str | None] = mapped_column(String(20))
+    # Id in the system the case came from, namespaced (migration 0005), e.g. an Open311
+    # service_request_id as "open311:<source>:<id>"; unique, so nothing is taken in twice.
+    external_id: Mapped[str | None] = mapped_column(String(100))
 
     __table_args__ = (Index("ix_case_state_reported", "state", "reported_at"),
                       Index("ix_case__deadline", "state", "deadline"),
                       Index("ix_case_queue", "state", "source", "urgency", "deadline"),
                       Index("ix_case_closed_at", "closed_at"),
+                      Index("ix_case_external_id", "external_id", unique=True),
                       # Open cases in deadline order: the overdue queue's first page is
                       # the first rows of this index (migration 0004).
                       Index("ix_case_open_deadline", "deadline",

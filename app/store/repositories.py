@@ -377,7 +377,7 @@ _CASE_COLS = (CaseRow.id, CaseRow.number, CaseRow.kind, CaseRow.type_code, CaseR
               CaseRow.description, CaseRow.state, CaseRow.urgency, CaseRow.level,
               CaseRow.address, CaseRow.part_id, CaseRow.dept_code, CaseRow.deadline,
               CaseRow.closed_at, CaseRow.version, CaseRow.step_started_at, CaseRow.camera_id,
-              CaseRow.caller, CaseRow.caller_phone)
+              CaseRow.caller, CaseRow.caller_phone, CaseRow.external_id)
 
 STATE_CODES = {s: i for i, s in enumerate(CaseState)}
 URGENCY_CODES = {u: i for i, u in enumerate(Urgency)}
@@ -400,10 +400,11 @@ class CaseRepository(_Repo):
     @staticmethod
     def _to_domain(r: Sequence) -> Case:
         (cid, number, kind, tcode, lon, lat, grid, source, rep, desc, state, urg, level,
-         addr, part, dept, deadline, closed, version, started, camera, caller, phone) = r
+         addr, part, dept, deadline, closed, version, started, camera, caller, phone,
+         external) = r
         state = CaseState(state)
         extra = {k: v for k, v in (("camera_id", camera), ("caller", caller),
-                                   ("caller_phone", phone)) if v}
+                                   ("caller_phone", phone), ("external_id", external)) if v}
         return Case(
             id=cid, number=number, kind=CaseKind(kind), type_code=tcode, lon=lon, lat=lat,
             grid_id=GridId(grid), source=CaseSource(source), reported_at=rep,
@@ -525,6 +526,13 @@ class CaseRepository(_Repo):
                         # concurrent intakes all read the same max and retry in a crowd.
                         # (SQLite already serialises writers on the database lock.)
                         c.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": int(prefix)})
+                    external = case.extra.get("external_id") or None
+                    if external and c.execute(select(CaseRow.number).where(
+                            CaseRow.external_id == external)).first() is not None:
+                        raise DuplicateExternalIdError(
+                            f"{external} was taken in before (case "
+                            f"{self.number_of_external(external, c)}): it is not imported "
+                            "twice")
                     last = c.execute(select(func.max(CaseRow.number))
                                      .where(CaseRow.number.like(prefix + "%"))).scalar()
                     case.number = format_case_number(case.reported_at,
@@ -541,6 +549,7 @@ class CaseRepository(_Repo):
                         camera_id=case.extra.get("camera_id"),
                         caller=case.extra.get("caller") or None,
                         caller_phone=case.extra.get("caller_phone") or None,
+                        external_id=external,
                         **_flow_values(flow))
                     case_id = c.execute(insert(CaseRow.__table__).values(**values)
                                         .returning(CaseRow.id)).scalar_one()
@@ -554,6 +563,17 @@ class CaseRepository(_Repo):
             return case
         raise DomainError(f"Could not allocate a case number for {prefix} after {attempts} "
                           "attempts: too many simultaneous reports, try again")
+
+    @staticmethod
+    def number_of_external(external_id: str, conn=None) -> str | None:  # type: ignore[no-untyped-def]
+        r = conn.execute(select(CaseRow.number).where(CaseRow.external_id == external_id)).first()
+        return r[0] if r else None
+
+    def by_external_id(self, external_id: str) -> Case | None:
+        """The case taken in with this external id (e.g. an Open311 request), if any."""
+        with self.engine.connect() as c:
+            r = c.execute(select(*_CASE_COLS).where(CaseRow.external_id == external_id)).first()
+        return self._to_domain(r) if r else None
 
     def apply(self, case_id: int, expected_version: int, flow: CaseFlow, event: CaseEvent,
               deadline: datetime | None, closed_at: datetime | None,
@@ -696,6 +716,10 @@ class CameraRepository(_Repo):
     def count(self) -> int:
         with self.engine.connect() as c:
             return int(c.execute(select(func.count()).select_from(CameraRow)).scalar_one())
+
+
+class DuplicateExternalIdError(DomainError):
+    """A case with this external id (e.g. an Open311 service_request_id) already exists."""
 
 
 # -- queues -------------------------------------------------------------------------------

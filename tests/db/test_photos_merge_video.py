@@ -174,3 +174,15 @@ def test_demo_video_cases_name_a_camera_that_sees_them(svc: CaseService, store: 
     for number, x, y, camera_id, source in rows:
         assert source == "video", number
         assert video.camera(camera_id).sees(x, y), number
+
+
+def test_an_external_id_is_taken_in_once(svc: CaseService, spot, store: Store) -> None:
+    from app.services.cases import DuplicateExternalIdError
+
+    first = _report(svc, spot, source="public", external_id="open311:test:638344")
+    assert store.cases.by_external_id("open311:test:638344").number == first.number
+    assert svc.get(OP, first.number).extra["external_id"] == "open311:test:638344"
+    before = store.cases.count()
+    with pytest.raises(DuplicateExternalIdError, match=first.number):
+        _report(svc, spot, source="public", external_id="open311:test:638344")
+    assert store.cases.count() == before
