@@ -644,8 +644,11 @@ class CaseRepository(_Repo):
                 *where, CaseRow.state.in_(_QUEUED_STATES)).group_by(CaseRow.state)).all())
             # Separate counts so each uses its own index: (state, source, urgency, deadline)
             # for overdue, closed_at for closed today (not a scan of every closed case).
+            # Counted over (state, source, urgency, deadline), the covering index: the
+            # partial deadline index that pages the queue would need a row read per case.
             overdue = c.execute(select(func.count()).select_from(CaseRow).where(
-                *where, _queue_clause("overdue", now))).scalar_one()
+                *where, CaseRow.state.in_(_OVERDUE_STATES), CaseRow.deadline < now)
+            ).scalar_one()
             closed_today = c.execute(select(func.count()).select_from(CaseRow).where(
                 *where, _queue_clause("closed_today", now))).scalar_one()
             special = (overdue, closed_today)

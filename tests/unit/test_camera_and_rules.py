@@ -60,3 +60,12 @@ def test_duplicate_rules_most_specific_row_wins() -> None:
         read_duplicate_rules([{"type_code": "06010", "radius_m": "5", "window_hours": "1"}])
     with pytest.raises(DomainError, match="line 2"):
         read_duplicate_rules([{"type_code": "*", "radius_m": "x", "window_hours": "1"}])
+
+
+def test_partial_index_predicate_lists_exactly_the_overdue_states() -> None:
+    import re
+
+    from app.store.orm import OPEN_DEADLINE_WHERE
+    from app.store.repositories import _OVERDUE_STATES
+
+    assert set(re.findall(r"'(\w+)'", OPEN_DEADLINE_WHERE)) == set(_OVERDUE_STATES)
