@@ -1,10 +1,11 @@
-"""Command line: ``python main.py [gui|seed|stats|screenshot|bench] …``."""
+"""Command line: ``python main.py [gui|seed|stats|screenshot|import|export|open311|bench] …``."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from datetime import datetime
 
 LANGS = ("zh_CN", "en")
@@ -35,6 +36,66 @@ def _parser() -> argparse.ArgumentParser:
     st.add_argument("--json", action="store_true", help="print JSON")
     st.add_argument("--check", action="store_true",
                     help="also verify grid ids and that every part lies inside its grid")
+
+    layers = ("streets", "communities", "grids", "parts", "cases")
+    im = sub.add_parser("import", help="import a layer from GeoPackage, GeoJSON, Shapefile, "
+                                       "CSV or XLSX (atomic; validated first)")
+    im.add_argument("layer", choices=layers)
+    im.add_argument("file")
+    im.add_argument("--crs", help="CRS of the file when it declares none, e.g. EPSG:4490, "
+                                  "EPSG:4548, WGS84, GCJ-02")
+    im.add_argument("--mapping", help="JSON file mapping the file's columns to CityGrid "
+                                      "fields (see docs/import-export.md)")
+    im.add_argument("--dry-run", action="store_true",
+                    help="validate and report what would be written; write nothing")
+    im.add_argument("--accept-valid", action="store_true",
+                    help="write the valid features even when others are rejected")
+    im.add_argument("--mode", choices=("append", "replace"), default="append")
+    im.add_argument("--rejections", help="write the rejected features to this CSV file")
+    im.add_argument("--db", dest="db_sub")
+
+    ex = sub.add_parser("export", help="export a layer to GeoPackage, GeoJSON, Shapefile, "
+                                       "CSV or XLSX (format from the file name)")
+    ex.add_argument("layer", choices=layers)
+    ex.add_argument("file")
+    ex.add_argument("--crs", default="EPSG:4490",
+                    help="output CRS (default EPSG:4490 CGCS2000 lon/lat)")
+    ex.add_argument("--db", dest="db_sub")
+
+    o3 = sub.add_parser("open311", help="Open311 GeoReport v2 files: the service list, cases "
+                                        "as service requests, requests taken in as reports")
+    o3sub = o3.add_subparsers(dest="open311_command", required=True)
+    o3s = o3sub.add_parser("services", help="write the catalogue as an Open311 service list")
+    o3s.add_argument("out", help="JSON file to write")
+    o3e = o3sub.add_parser("export", help="write cases as Open311 service requests (JSON), "
+                                          "their first photos in <name>_media/")
+    o3e.add_argument("out", help="JSON file to write")
+    o3e.add_argument("--since", help="reported at or after this ISO 8601 time")
+    o3e.add_argument("--until", help="reported before this ISO 8601 time")
+    o3e.add_argument("--states", help="open, closed or case states, comma-separated "
+                                      "(default: all but drafts)")
+    o3e.add_argument("--no-media", action="store_true", help="write no photos")
+    o3e.add_argument("--dept", help="export as this department's staff: its own cases only")
+    o3e.add_argument("--db", dest="db_sub")
+    o3i = o3sub.add_parser("import", help="take Open311 service requests (JSON) in as new "
+                                          "public or hotline reports, each only once")
+    o3i.add_argument("file")
+    o3i.add_argument("--source", required=True,
+                     help="name of the sending system, part of each case's external id "
+                          "open311:<source>:<service_request_id>")
+    o3i.add_argument("--channel", choices=("public", "hotline"), default="public",
+                     help="public: citizen app or web form (公众举报); hotline: 12345 (热线转办)")
+    o3i.add_argument("--plain-kind", choices=("part", "matter"),
+                     help="kind of plain 5-digit service codes (default: only codes one "
+                          "kind alone has)")
+    o3i.add_argument("--coords", choices=("wgs84", "cgcs2000", "gcj02"), default="wgs84",
+                     help="coordinate system of lat/long (gcj02: 高德/腾讯 map SDKs)")
+    o3i.add_argument("--dry-run", action="store_true",
+                     help="check every item and report; write nothing")
+    o3i.add_argument("--report", help="write every item's outcome to this CSV file")
+    o3i.add_argument("--login", default="open311",
+                     help="operator (受理员) login the reports are made as")
+    o3i.add_argument("--db", dest="db_sub")
 
     sc = sub.add_parser("screenshot", help="render the main window offscreen to a PNG")
     sc.add_argument("out")
@@ -100,6 +161,94 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
     return screenshot(args.out, db=_db(args), lang=_lang(args), size=(w, h), view=args.view)
 
 
+def _progress_printer() -> Callable[[float, str], None]:
+    last = [-1]
+
+    def progress(f: float, msg: str) -> None:
+        pct = int(f * 100)
+        if pct != last[0] and sys.stderr.isatty():
+            last[0] = pct
+            print(f"\r[{'#' * (pct // 4):<25}] {pct:3d}% {msg}        ", end="",
+                  file=sys.stderr, flush=True)
+
+    return progress
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from app.domain.errors import DomainError
+    from app.gis.fieldmap import load_mapping_file
+    from app.services.importer import import_file
+    from app.store.store import Store
+
+    store = Store.open(_db(args))
+    try:
+        mapping = load_mapping_file(args.mapping) if args.mapping else None
+        report = import_file(store, args.layer, args.file, crs=args.crs, mapping=mapping,
+                             dry_run=args.dry_run, accept_valid=args.accept_valid,
+                             mode=args.mode, progress=_progress_printer())
+    except DomainError as exc:
+        if sys.stderr.isatty():
+            print(file=sys.stderr)
+        print(f"Import refused: {exc}", file=sys.stderr)
+        print("The database is unchanged.", file=sys.stderr)
+        return 2
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(report.summary())
+    if args.rejections and report.rejected:
+        report.to_csv(args.rejections)
+        print(f"Rejected features written to {args.rejections}")
+    if report.rejected and not report.written and not report.dry_run:
+        print("Nothing was written: fix the rejected features or use --accept-valid. "
+              "The database is unchanged.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from app.domain.errors import DomainError
+    from app.services.exporter import export_layer
+    from app.store.store import Store
+
+    store = Store.open(_db(args))
+    try:
+        n = export_layer(store, args.layer, args.file, crs=args.crs,
+                         progress=_progress_printer())
+    except DomainError as exc:
+        print(f"\nExport failed: {exc}", file=sys.stderr)
+        return 2
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(f"Exported {n:,} {args.layer} to {args.file} ({args.crs})")
+    return 0
+
+
+def cmd_open311(args: argparse.Namespace) -> int:
+    from app.services import open311
+
+    if args.open311_command == "services":
+        result = open311.command_services(args.out)
+    else:
+        from app.services.cases import CaseService
+        from app.store.store import Store
+
+        svc = CaseService(Store.open(_db(args)))
+        if args.open311_command == "export":
+            result = open311.command_export(svc, args.out, since=args.since, until=args.until,
+                                            states=args.states, media=not args.no_media,
+                                            dept_code=args.dept)
+        else:
+            result = open311.command_import(svc, args.file, source_name=args.source,
+                                            channel=args.channel, plain_kind=args.plain_kind,
+                                            coords=args.coords, dry_run=args.dry_run,
+                                            report_csv=args.report, login=args.login)
+    if result.out:
+        print(result.out)
+    if result.err:
+        print(result.err, file=sys.stderr)
+    return result.status
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from app.ui.app import run_gui
 
@@ -116,4 +265,5 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     cmd = args.command or "gui"
     return {"seed": cmd_seed, "stats": cmd_stats, "screenshot": cmd_screenshot,
+            "import": cmd_import, "export": cmd_export, "open311": cmd_open311,
             "gui": cmd_gui}[cmd](args)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -574,6 +574,56 @@ class CaseRepository(_Repo):
         with self.engine.connect() as c:
             r = c.execute(select(*_CASE_COLS).where(CaseRow.external_id == external_id)).first()
         return self._to_domain(r) if r else None
+
+    def export_rows(self, since: datetime | None = None, until: datetime | None = None,
+                    states: Iterable[CaseState] | None = None, dept_code: str | None = None,
+                    batch: int = 2000
+                    ) -> Iterator[tuple[Case, CaseEvent | None, Attachment | None]]:
+        """Cases in id order with their latest event and first image attachment (no bytes),
+        for exports: ``since`` ≤ reported_at < ``until``, in ``states``, of ``dept_code``.
+
+        Read in batches of ``batch`` cases, three queries a batch (keyset on the id), so a
+        district's 270,000 cases take ~400 queries instead of three per case.
+        """
+        where = []
+        if since is not None:
+            where.append(CaseRow.reported_at >= since)
+        if until is not None:
+            where.append(CaseRow.reported_at < until)
+        if states is not None:
+            where.append(CaseRow.state.in_([s.value for s in states]))
+        if dept_code is not None:
+            where.append(CaseRow.dept_code == dept_code)
+        last_id = 0
+        while True:
+            with self.engine.connect() as c:
+                rows = c.execute(select(*_CASE_COLS).where(CaseRow.id > last_id, *where)
+                                 .order_by(CaseRow.id).limit(batch)).all()
+                if not rows:
+                    return
+                ids = [r[0] for r in rows]
+                latest = (select(CaseEventRow.case_id, func.max(CaseEventRow.seq).label("seq"))
+                          .where(CaseEventRow.case_id.in_(ids))
+                          .group_by(CaseEventRow.case_id).subquery())
+                events = {r[0]: _event(r[1:]) for r in c.execute(
+                    select(CaseEventRow.case_id, *_EVENT_COLS)
+                    .join(CaseRow, CaseRow.id == CaseEventRow.case_id)
+                    .join(latest, (latest.c.case_id == CaseEventRow.case_id)
+                          & (latest.c.seq == CaseEventRow.seq)))}
+                first = (select(func.min(AttachmentRow.id))
+                         .where(AttachmentRow.case_id.in_(ids),
+                                AttachmentRow.mime.like("image/%"))
+                         .group_by(AttachmentRow.case_id))
+                photos = {r[0]: Attachment(id=r[2], case_number=r[1], event_seq=r[3], name=r[4],
+                                           mime=r[5], size=r[6], sha256=r[7], added_at=r[8],
+                                           added_by=r[9])
+                          for r in c.execute(
+                              select(AttachmentRow.case_id, CaseRow.number, *_ATTACH_COLS)
+                              .join(CaseRow, CaseRow.id == AttachmentRow.case_id)
+                              .where(AttachmentRow.id.in_(first)))}
+            for r in rows:
+                yield self._to_domain(r), events.get(r[0]), photos.get(r[0])
+            last_id = ids[-1]
 
     def apply(self, case_id: int, expected_version: int, flow: CaseFlow, event: CaseEvent,
               deadline: datetime | None, closed_at: datetime | None,
