@@ -289,6 +289,8 @@ def build_dataset(scale: str = "district", *, seed: int = DEFAULT_SEED,
     clon, clat = crs.to_geographic(cases.x, cases.y)
     part_ids = np.where(cases.part_index >= 0, pid[np.maximum(cases.part_index, 0)], None) \
         if n else np.full(m, None, dtype=object)
+    deadlines = _step_deadlines(cases.state, cases.type_code, ev.step_started_at,
+                                cases.deadline)
     case_camera = _video_case_cameras(cases.source, cases.x, cases.y, d.part_x[cam],
                                       d.part_y[cam], cameras)
     ds.add("case_", ("id", "number", "kind", "type_code", "lon", "lat", "x", "y", "grid_id",
@@ -302,7 +304,7 @@ def build_dataset(scale: str = "district", *, seed: int = DEFAULT_SEED,
                _fmt_times(cases.reported_at), cases.description.tolist(),
                cases.state.tolist(), cases.urgency.tolist(), cases.level.tolist(),
                [""] * m, part_ids.tolist(),
-               [c or None for c in cases.dept_code.tolist()], _fmt_times(cases.deadline),
+               [c or None for c in cases.dept_code.tolist()], _fmt_times(deadlines),
                _fmt_times(cases.closed_at), ev.version.tolist(), _cells(cases.x),
                ev.rework_count.tolist(), ev.misdispatch_count.tolist(),
                ev.urge_count.tolist(), ev.satisfied.tolist(), _fmt_times(ev.step_started_at),
@@ -345,6 +347,32 @@ def _demo_cameras(part_ids: np.ndarray, serials: np.ndarray, rng: np.random.Gene
     return [(str(p), round(float(h), 1), round(float(f), 1), round(float(r), 1),
              f"snapshots/cam_{int(k) % SNAPSHOT_COUNT + 1:02d}.jpg", "")
             for p, k, h, f, r in zip(part_ids, serials, heading, fov, reach, strict=True)]
+
+
+# States whose clock the demo history does not set: their deadline is the step's limit from
+# the step start (the dispatched family keeps the handling deadline the history gives it).
+_STEP_CLOCK_STATES = {"reported": "register", "verifying": "verify", "registered": "file",
+                      "filed": "dispatch", "handled": "check", "checking": "check",
+                      "checked": "close"}
+
+
+def _step_deadlines(state: np.ndarray, type_code: np.ndarray, started: np.ndarray,
+                    deadline: np.ndarray) -> np.ndarray:
+    """Deadlines of the current step for open demo cases before and after handling, from
+    ``data/time_limits.csv`` on the working calendar, as the case service would set them."""
+    from app.domain.calendar import deadline as step_deadline
+    from app.domain.calendar import load_calendar, load_time_limits
+
+    out = deadline.copy()
+    idx = np.flatnonzero(np.isin(state, list(_STEP_CLOCK_STATES)) & ~np.isnat(started))
+    if not len(idx):
+        return out
+    calendar, limits = load_calendar(), load_time_limits()
+    for i in idx:
+        limit = limits.limit_for(str(type_code[i]), _STEP_CLOCK_STATES[str(state[i])])
+        start = started[i].astype("datetime64[s]").astype(datetime)
+        out[i] = np.datetime64(step_deadline(start, limit, calendar), "s")
+    return out
 
 
 def _video_case_cameras(source: np.ndarray, x: np.ndarray, y: np.ndarray, cam_x: np.ndarray,
