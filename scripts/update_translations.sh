@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=".venv/bin"
-"$bin/pyside6-lupdate" app/ui/*.py -no-obsolete -ts resources/i18n/citygrid_zh_CN.ts -target-language zh_CN
+"$bin/pyside6-lupdate" app/ui/*.py app/map/render/*.py -no-obsolete -ts resources/i18n/citygrid_zh_CN.ts -target-language zh_CN
 "$bin/python" scripts/fill_translations.py
 "$bin/pyside6-lrelease" resources/i18n/citygrid_zh_CN.ts -qm resources/i18n/citygrid_zh_CN.qm

@@ -173,6 +173,140 @@
     </message>
   </context>
   <context>
+    <name>BasemapDialog</name>
+    <message>
+      <location filename="../../app/ui/basemap_dialog.py" line="42" />
+      <source>These tiles are in GCJ-02, the shifted coordinates of Chinese web maps (Gaode/AMap, Tencent), but CityGrid's data are CGCS2000 (WGS-84 to within centimetres): features will appear about 300–500 m away from the same places on the basemap. Use a CGCS2000/WGS-84 tile source (e.g. Tianditu) where you can.</source>
+      <translation>这些瓦片采用 GCJ-02 坐标（高德、腾讯等国内网络地图的偏移坐标），而 CityGrid 的数据为 CGCS2000（与 WGS-84 相差仅厘米级）：要素将与底图上的同一地点相差约 300–500 米。请尽量使用 CGCS2000/WGS-84 瓦片源（如天地图）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/basemap_dialog.py" line="58" />
+      <source>Add basemap</source>
+      <translation>添加底图</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/basemap_dialog.py" line="66" />
+      <source>Tile file</source>
+      <translation>瓦片文件</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/basemap_dialog.py" line="67" />
+      <source>Tile server</source>
+      <translation>瓦片服务</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/basemap_dialog.py" line="79" />
+      <source>Add</source>
+      <translation>添加</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/basemap_dialog.py" line="92" />
+      <source>An .mbtiles or .pmtiles file</source>
+      <translation>.mbtiles 或 .pmtiles 文件</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/basemap_dialog.py" line="93" />
+      <source>Browse…</source>
+      <translation>浏览…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/basemap_dialog.py" line="99" />
+      <location filename="../../app/ui/basemap_dialog.py" line="135" />
+      <source>Tiles are GCJ-02 (Gaode/AMap, Tencent)</source>
+      <translation>瓦片为 GCJ-02 坐标（高德、腾讯）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/basemap_dialog.py" line="103" />
+      <source>File</source>
+      <translation>文件</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/basemap_dialog.py" line="105" />
+      <source>Raster tiles (PNG, JPEG, WebP) in web-mercator. The file is read where it is; nothing is copied.</source>
+      <translation>网络墨卡托栅格瓦片（PNG、JPEG、WebP）。直接读取原文件，不复制。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/basemap_dialog.py" line="119" />
+      <source>Only if the template has {key}</source>
+      <translation>仅当模板含 {key} 时填写</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/basemap_dialog.py" line="124" />
+      <source>Shown in the layer list</source>
+      <translation>显示在图层列表中</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/basemap_dialog.py" line="138" />
+      <source>Tianditu example</source>
+      <translation>天地图示例</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/basemap_dialog.py" line="142" />
+      <source>URL template</source>
+      <translation>URL 模板</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/basemap_dialog.py" line="143" />
+      <source>Key</source>
+      <translation>密钥</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/basemap_dialog.py" line="144" />
+      <source>Subdomains for {s}</source>
+      <translation>{s} 的子域名</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/basemap_dialog.py" line="145" />
+      <source>Title</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/basemap_dialog.py" line="146" />
+      <source>Zoom levels</source>
+      <translation>缩放级别</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/basemap_dialog.py" line="149" />
+      <source>Placeholders: {z} zoom, {x} column, {y} row from the north ({-y} from the south, TMS), {s} subdomain, {key} the key. WMTS servers: put them in the request, e.g. TILEMATRIX={z}&amp;TILEROW={y}&amp;TILECOL={x}&amp;tk={key}. Only web-mercator tiles. Tiles are fetched in the background and kept in a cache on this computer.</source>
+      <translation>占位符：{z} 缩放级别，{x} 列号，{y} 自北起行号（{-y} 自南起，TMS），{s} 子域名，{key} 密钥。WMTS 服务请写入请求参数，如 TILEMATRIX={z}&amp;TILEROW={y}&amp;TILECOL={x}&amp;tk={key}。仅支持网络墨卡托瓦片。瓦片在后台下载并缓存在本机。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/basemap_dialog.py" line="163" />
+      <source>Tianditu vector</source>
+      <translation>天地图矢量</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/basemap_dialog.py" line="169" />
+      <source>Choose a tile file</source>
+      <translation>选择瓦片文件</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/basemap_dialog.py" line="170" />
+      <source>Tile archives (*.mbtiles *.pmtiles);;All files (*)</source>
+      <translation>瓦片文件 (*.mbtiles *.pmtiles);;所有文件 (*)</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/basemap_dialog.py" line="199" />
+      <source>Choose an .mbtiles or .pmtiles file.</source>
+      <translation>请选择 .mbtiles 或 .pmtiles 文件。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/basemap_dialog.py" line="203" />
+      <source>Enter the tile server's URL template.</source>
+      <translation>请输入瓦片服务的 URL 模板。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/basemap_dialog.py" line="205" />
+      <source>The lowest zoom level is above the highest.</source>
+      <translation>最小缩放级别高于最大缩放级别。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/basemap_dialog.py" line="216" />
+      <source>This basemap cannot be added: %1</source>
+      <translation>无法添加此底图：%1</translation>
+    </message>
+  </context>
+  <context>
     <name>CallbackDialog</name>
     <message>
       <location filename="../../app/ui/case_dialogs.py" line="369" />
@@ -605,39 +739,64 @@
   <context>
     <name>LayerPanel</name>
     <message>
-      <location filename="../../app/ui/layer_panel.py" line="42" />
+      <location filename="../../app/ui/layer_panel.py" line="58" />
       <source>Show labels</source>
       <translation>显示注记</translation>
     </message>
     <message>
-      <location filename="../../app/ui/layer_panel.py" line="45" />
+      <location filename="../../app/ui/layer_panel.py" line="61" />
       <source>Colour…</source>
       <translation>颜色…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/layer_panel.py" line="48" />
+      <location filename="../../app/ui/layer_panel.py" line="64" />
       <source>Zoom to layer</source>
       <translation>缩放至图层</translation>
     </message>
     <message>
-      <location filename="../../app/ui/layer_panel.py" line="52" />
+      <location filename="../../app/ui/layer_panel.py" line="68" />
       <source>Move layer up</source>
       <translation>上移图层</translation>
     </message>
     <message>
-      <location filename="../../app/ui/layer_panel.py" line="55" />
+      <location filename="../../app/ui/layer_panel.py" line="71" />
       <source>Move layer down</source>
       <translation>下移图层</translation>
     </message>
     <message>
-      <location filename="../../app/ui/layer_panel.py" line="66" />
+      <location filename="../../app/ui/layer_panel.py" line="75" />
+      <source>Add basemap…</source>
+      <translation>添加底图…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/layer_panel.py" line="78" />
+      <source>Add a basemap from an MBTiles or PMTiles file or an intranet tile server</source>
+      <translation>从 MBTiles / PMTiles 文件或内网瓦片服务添加底图</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/layer_panel.py" line="80" />
+      <source>Remove</source>
+      <translation>移除</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/layer_panel.py" line="82" />
+      <source>Remove the selected basemap from the map</source>
+      <translation>从地图中移除所选底图</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/layer_panel.py" line="99" />
       <source>Opacity</source>
       <translation>不透明度</translation>
     </message>
     <message>
-      <location filename="../../app/ui/layer_panel.py" line="165" />
+      <location filename="../../app/ui/layer_panel.py" line="221" />
       <source>Layer colour</source>
       <translation>图层颜色</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/layer_panel.py" line="326" />
+      <source>“%1” hidden so the basemap shows; tick it to draw it again.</source>
+      <translation>已隐藏“%1”以显示底图；勾选即可重新显示。</translation>
     </message>
   </context>
   <context>
@@ -764,7 +923,7 @@
     </message>
     <message>
       <location filename="../../app/ui/main_window.py" line="312" />
-      <location filename="../../app/ui/main_window.py" line="562" />
+      <location filename="../../app/ui/main_window.py" line="569" />
       <source>About CityGrid</source>
       <translation>关于 CityGrid</translation>
     </message>
@@ -794,22 +953,22 @@
       <translation>无法加载地图数据：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="446" />
+      <location filename="../../app/ui/main_window.py" line="453" />
       <source>Nothing found for “%1”</source>
       <translation>未找到“%1”</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="542" />
+      <location filename="../../app/ui/main_window.py" line="549" />
       <source>Lon/lat (CGCS2000) %1, %2   Gauss-Krüger CM117E X %3 m, Y %4 m</source>
       <translation>经纬度(CGCS2000) %1, %2   高斯-克吕格 CM117E X %3 米, Y %4 米</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="559" />
+      <location filename="../../app/ui/main_window.py" line="566" />
       <source>The language changes when CityGrid restarts.</source>
       <translation>界面语言将在重新启动 CityGrid 后生效。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="563" />
+      <location filename="../../app/ui/main_window.py" line="570" />
       <source>CityGrid — a desktop GIS command centre for grid-based urban management: unit grids, city parts and cases on one map.</source>
       <translation>CityGrid —— 网格化城市管理桌面 GIS 指挥中心：单元网格、城市部件与案件尽在一图。</translation>
     </message>
@@ -1419,6 +1578,24 @@
       <location filename="../../app/ui/photo_strip.py" line="75" />
       <source>Images (%1)</source>
       <translation>图片 (%1)</translation>
+    </message>
+  </context>
+  <context>
+    <name>TileVisual</name>
+    <message>
+      <location filename="../../app/map/render/tile_visual.py" line="179" />
+      <source>Zoom in to see this basemap (its tiles start at zoom %1).</source>
+      <translation>请放大以显示此底图（其瓦片从第 %1 级开始）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/map/render/tile_visual.py" line="198" />
+      <source>The tile server is failing: %1</source>
+      <translation>瓦片服务出错：%1</translation>
+    </message>
+    <message>
+      <location filename="../../app/map/render/tile_visual.py" line="202" />
+      <source>Tile %1 is not a readable image.</source>
+      <translation>瓦片 %1 不是可读取的图像。</translation>
     </message>
   </context>
   <context>

@@ -7,8 +7,9 @@ from app.map.layers.events import EmitterGroup, Event, EventEmitter
 from app.map.layers.line import LineLayer
 from app.map.layers.point import PointLayer, PointSubset
 from app.map.layers.polygon import PolygonLayer
+from app.map.layers.tile_layer import TileLayer
 
 __all__ = [
     "Bounds", "EmitterGroup", "Event", "EventEmitter", "Layer", "LayerList", "LayerStyle",
-    "LineLayer", "PointLayer", "PointSubset", "PolygonLayer", "union_bounds",
+    "LineLayer", "PointLayer", "PointSubset", "PolygonLayer", "TileLayer", "union_bounds",
 ]

@@ -18,10 +18,12 @@ from app.map.layers.events import Event
 from app.map.layers.line import LineLayer
 from app.map.layers.point import PointLayer
 from app.map.layers.polygon import PolygonLayer
+from app.map.layers.tile_layer import TileLayer
 from app.map.render.line_visual import LineVisual
 from app.map.render.overlays import NorthArrowItem, ScaleBarItem
 from app.map.render.point_visual import PointVisual
 from app.map.render.polygon_visual import PolygonVisual
+from app.map.render.tile_visual import TileVisual
 from app.map.render.visual import ViewState, Visual
 
 # Most specific class first is not needed: lookup walks the layer's MRO.
@@ -29,6 +31,7 @@ VISUAL_FOR_LAYER: dict[type[Layer], type[Visual]] = {
     PolygonLayer: PolygonVisual,
     LineLayer: LineVisual,
     PointLayer: PointVisual,
+    TileLayer: TileVisual,
 }
 
 BACKGROUND = "#f2efe9"
