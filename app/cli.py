@@ -50,7 +50,13 @@ def _parser() -> argparse.ArgumentParser:
                     help="validate and report what would be written; write nothing")
     im.add_argument("--accept-valid", action="store_true",
                     help="write the valid features even when others are rejected")
-    im.add_argument("--mode", choices=("append", "replace"), default="append")
+    im.add_argument("--mode", choices=("append", "replace"), default="append",
+                    help="append new features (default) or replace the layer (parts, grids)")
+    im.add_argument("--repair", action="store_true",
+                    help="repair invalid polygons (shapely.make_valid) instead of rejecting "
+                         "them; each repair is listed in the report")
+    im.add_argument("--layer", dest="source_layer",
+                    help="layer (GeoPackage table, Excel sheet) to read from a multi-layer file")
     im.add_argument("--rejections", help="write the rejected features to this CSV file")
     im.add_argument("--db", dest="db_sub")
 
@@ -185,7 +191,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         mapping = load_mapping_file(args.mapping) if args.mapping else None
         report = import_file(store, args.layer, args.file, crs=args.crs, mapping=mapping,
                              dry_run=args.dry_run, accept_valid=args.accept_valid,
-                             mode=args.mode, progress=_progress_printer())
+                             mode=args.mode, repair=args.repair,
+                             source_layer=args.source_layer, progress=_progress_printer())
     except DomainError as exc:
         if sys.stderr.isatty():
             print(file=sys.stderr)
