@@ -9,7 +9,10 @@ from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QDockWidget,
+    QFileDialog,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -21,11 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.camera import Camera
+from app.domain.errors import DomainError
 from app.domain.case import Case, CaseState
 from app.domain.org import Role
 from app.domain.workflow import Actor
 from app.gis import crs
 from app.map.camera_layer import build_camera_layers, insert_camera_layers
+from app.map.vector_basemap_layer import insert_basemap, vector_basemap_layer
 from app.map.district_layers import (
     build_layers,
     case_layer_data,
@@ -34,7 +39,7 @@ from app.map.district_layers import (
 )
 from app.map.layers import LayerList, PointLayer
 from app.map.render import MapCanvas
-from app.services import map_data, queries
+from app.services import map_data, queries, vector_basemap
 from app.services.cases import CaseService
 from app.services.map_data import MapData
 from app.services.video import VideoService
@@ -43,6 +48,8 @@ from app.store.store import Store
 from app.ui import texts
 from app.ui.attribute_panel import AttributePanel
 from app.ui.case_panel import CasePanel
+from app.ui.export_dialog import ExportDialog
+from app.ui.import_dialog import ImportDialog
 from app.ui.intake_dialog import IntakeDialog
 from app.ui.layer_panel import LayerPanel
 from app.ui.video_panel import VideoPanel
@@ -75,6 +82,8 @@ class MainWindow(QMainWindow):
         # A one-shot "click a point on the map" request (intake location, video flag).
         self._pick: Callable[[float, float], None] | None = None
         self.intake: IntakeDialog | None = None
+        # Import/export dialogs run workers: stopped before the window closes.
+        self._file_dialogs: list[ImportDialog | ExportDialog] = []
         self.canvas.view_changed.connect(self._on_view_changed)
 
         self.layer_panel = LayerPanel()
@@ -204,6 +213,62 @@ class MainWindow(QMainWindow):
         self.intake.activateWindow()
         return self.intake
 
+    def open_import(self) -> QDialog:
+        """Import a layer from a GIS file; the map reloads after a successful import."""
+        dialog = ImportDialog(self.store, self)
+        dialog.imported.connect(lambda _layer: self.load_async())
+        self._file_dialogs.append(dialog)
+        dialog.show()
+        return dialog
+
+    def open_export(self) -> QDialog:
+        dialog = ExportDialog(self.store, self)
+        dialog.exported.connect(lambda path, n: self.statusBar().showMessage(
+            self.tr("%1 features written to %2").replace("%1", f"{n:,}").replace("%2", path),
+            8000))
+        self._file_dialogs.append(dialog)
+        dialog.show()
+        return dialog
+
+    def add_vector_basemap(self, path: str | None = None, crs: str | None = None) -> None:
+        """Draw a GeoPackage / GeoJSON / Shapefile / CSV / XLSX file under the admin layers
+        (nothing is written to the database). Asks for the CRS when the file has none."""
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self, self.tr("Vector file as basemap"), "",
+                self.tr("GIS files (*.gpkg *.geojson *.json *.shp *.csv *.xlsx);;"
+                        "All files (*)"))
+            if not path:
+                return
+        try:
+            if crs is None and vector_basemap.needs_crs(path):
+                crs, ok = QInputDialog.getItem(
+                    self, self.tr("Coordinate system"),
+                    self.tr("The file declares no coordinate system. Its coordinates are in:"),
+                    ["EPSG:4490 CGCS2000", "EPSG:4548 CGCS2000 / GK CM 117E",
+                     "EPSG:4326 WGS84", "GCJ-02"], 0, True)
+                if not ok:
+                    return
+                crs = crs.split(" ")[0]
+        except DomainError as exc:
+            QMessageBox.warning(self, self.tr("Basemap"), str(exc))
+            return
+        w = Worker(lambda: vector_basemap.load_vector_basemap(path, crs), parent=self)
+        w.done.connect(self._show_vector_basemap)
+        w.failed.connect(lambda msg: QMessageBox.warning(self, self.tr("Basemap"), msg))
+        self._workers.append(w.start())
+
+    def _show_vector_basemap(self, vb: object) -> None:
+        assert isinstance(vb, vector_basemap.VectorBasemap)
+        self._basemap_seq = getattr(self, "_basemap_seq", 0) + 1
+        layer = vector_basemap_layer(f"vector_basemap_{self._basemap_seq}", vb.title, vb.kind,
+                                     vb.geoms, vb.labels)
+        insert_basemap(self.layers, layer)
+        self.canvas.flush()
+        msg = self.tr("Basemap %1: %2 features (%3)").replace("%1", vb.title).replace(
+            "%2", f"{len(vb.geoms):,}").replace("%3", vb.crs_label)
+        self.statusBar().showMessage("  ".join([msg, *vb.warnings]), 10000)
+
     def start_pick(self, target: Callable[[float, float], None], prompt: str) -> None:
         """Send the next map click to ``target`` instead of identifying (Esc cancels)."""
         self._pick = target
@@ -283,6 +348,22 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         mb = self.menuBar()
         m_file = mb.addMenu(self.tr("&File"))
+        self.act_import = QAction(self.tr("&Import layer…"), self)
+        self.act_import.setObjectName("actImport")
+        self.act_import.setShortcut(QKeySequence("Ctrl+I"))
+        self.act_import.triggered.connect(self.open_import)
+        self.act_export = QAction(self.tr("&Export layer…"), self)
+        self.act_export.setObjectName("actExport")
+        self.act_export.setShortcut(QKeySequence("Ctrl+Shift+X"))
+        self.act_export.triggered.connect(self.open_export)
+        self.act_basemap = QAction(self.tr("Add &basemap…"), self)
+        self.act_basemap.triggered.connect(self.layer_panel.open_basemap_dialog)
+        self.act_vector_basemap = QAction(self.tr("Add &vector file as basemap…"), self)
+        self.act_vector_basemap.triggered.connect(lambda: self.add_vector_basemap())
+        for a in (self.act_import, self.act_export, self.act_basemap,
+                  self.act_vector_basemap):
+            m_file.addAction(a)
+        m_file.addSeparator()
         act_quit = QAction(self.tr("E&xit"), self)
         act_quit.setShortcut(QKeySequence.StandardKey.Quit)
         act_quit.triggered.connect(self.close)
@@ -571,6 +652,8 @@ class MainWindow(QMainWindow):
             "unit grids, city parts and cases on one map."))
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        for d in self._file_dialogs:
+            d.stop()
         for w in self._workers:
             w.wait(10_000)
         self.canvas.close()

@@ -378,6 +378,19 @@
     </message>
   </context>
   <context>
+    <name>CrsChooser</name>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="123" />
+      <source>EPSG code, zone, GCJ-02 or WKT</source>
+      <translation>EPSG代码、投影带、GCJ-02或WKT</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="126" />
+      <source>As declared by the file</source>
+      <translation>按文件声明</translation>
+    </message>
+  </context>
+  <context>
     <name>DispatchDialog</name>
     <message>
       <location filename="../../app/ui/case_dialogs.py" line="139" />
@@ -487,6 +500,120 @@
     </message>
   </context>
   <context>
+    <name>ExportDialog</name>
+    <message>
+      <location filename="../../app/ui/export_dialog.py" line="66" />
+      <location filename="../../app/ui/export_dialog.py" line="206" />
+      <source>Export layer</source>
+      <translation>导出图层</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/export_dialog.py" line="82" />
+      <source>File name: .gpkg, .geojson, .shp, .csv or .xlsx</source>
+      <translation>文件名：.gpkg、.geojson、.shp、.csv或.xlsx</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/export_dialog.py" line="85" />
+      <source>Browse…</source>
+      <translation>浏览…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/export_dialog.py" line="100" />
+      <source>Layer:</source>
+      <translation>图层：</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/export_dialog.py" line="101" />
+      <source>File:</source>
+      <translation>文件：</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/export_dialog.py" line="102" />
+      <source>Format:</source>
+      <translation>格式：</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/export_dialog.py" line="103" />
+      <source>Coordinates:</source>
+      <translation>坐标系：</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/export_dialog.py" line="112" />
+      <source>Export</source>
+      <translation>导出</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/export_dialog.py" line="116" />
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/export_dialog.py" line="120" />
+      <source>Close</source>
+      <translation>关闭</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/export_dialog.py" line="179" />
+      <source>Exporting…</source>
+      <translation>正在导出…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/export_dialog.py" line="187" />
+      <source>Cancelling…</source>
+      <translation>正在取消…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/export_dialog.py" line="218" />
+      <source>Choose the file to write.</source>
+      <translation>请选择要写入的文件。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/export_dialog.py" line="222" />
+      <source>Choose the coordinate system of the file.</source>
+      <translation>请选择文件的坐标系。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/export_dialog.py" line="229" />
+      <source>An Excel sheet holds at most %1 rows; this layer has %2. Export to GeoPackage or CSV.</source>
+      <translation>Excel工作表最多%1行；该图层有%2个要素。请导出为GeoPackage或CSV。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/export_dialog.py" line="240" />
+      <source>The format follows the file's extension.</source>
+      <translation>格式由文件扩展名决定。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/export_dialog.py" line="254" />
+      <source>polygons as a WKT column</source>
+      <translation>多边形为WKT列</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/export_dialog.py" line="255" />
+      <source>points as %1 columns</source>
+      <translation>点为%1列</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/export_dialog.py" line="258" />
+      <source>always WGS-84 longitude/latitude (RFC 7946)</source>
+      <translation>始终为WGS-84经纬度（RFC 7946）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/export_dialog.py" line="260" />
+      <source>UTF-8 (.cpg), standard field names of ≤ 10 characters</source>
+      <translation>UTF-8（.cpg），标准字段名不超过10个字符</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/export_dialog.py" line="281" />
+      <source>Exported %1 features to %2 in %3 s.</source>
+      <translation>已导出%1个要素到%2，用时%3秒。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/export_dialog.py" line="289" />
+      <source>Cancelled: no file was written.</source>
+      <translation>已取消：未写入文件。</translation>
+    </message>
+  </context>
+  <context>
     <name>ExtensionDialog</name>
     <message>
       <location filename="../../app/ui/case_dialogs.py" line="322" />
@@ -555,6 +682,348 @@
       <location filename="../../app/ui/case_dialogs.py" line="452" />
       <source>Photos of the result:</source>
       <translation>处置后照片：</translation>
+    </message>
+  </context>
+  <context>
+    <name>ImportDialog</name>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="189" />
+      <location filename="../../app/ui/import_dialog.py" line="409" />
+      <source>Import layer</source>
+      <translation>导入图层</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="204" />
+      <source>GeoPackage, GeoJSON, Shapefile, CSV or XLSX file</source>
+      <translation>GeoPackage、GeoJSON、Shapefile、CSV或XLSX文件</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="208" />
+      <source>Browse…</source>
+      <translation>浏览…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="224" />
+      <source>Layer:</source>
+      <translation>图层：</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="225" />
+      <source>File:</source>
+      <translation>文件：</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="227" />
+      <source>Coordinates:</source>
+      <translation>坐标系：</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="233" />
+      <source>Column in the file</source>
+      <translation>文件中的列</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="234" />
+      <source>CityGrid field</source>
+      <translation>CityGrid字段</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="244" />
+      <source>Field mapping</source>
+      <translation>字段对应</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="250" />
+      <source>Choose a file, then check it with a dry run.</source>
+      <translation>请选择文件，然后试运行检查。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="262" />
+      <source>Row</source>
+      <translation>行</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="262" />
+      <source>Feature</source>
+      <translation>要素</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="262" />
+      <source>Rule</source>
+      <translation>规则</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="262" />
+      <source>Problem</source>
+      <translation>问题</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="277" />
+      <source>Save rejections as CSV…</source>
+      <translation>将拒绝项保存为CSV…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="282" />
+      <source>Report</source>
+      <translation>报告</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="295" />
+      <source>Accept valid features only (skip the rejected ones)</source>
+      <translation>仅接受有效要素（跳过被拒绝的）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="298" />
+      <source>Repair invalid polygons</source>
+      <translation>修复无效多边形</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="300" />
+      <source>Replace the whole layer</source>
+      <translation>替换整个图层</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="303" />
+      <source>Unit grids and parts only: the file replaces every stored feature of the layer</source>
+      <translation>仅限单元网格和部件：用文件替换该图层全部已存要素</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="318" />
+      <source>Check (dry run)</source>
+      <translation>检查（试运行）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="321" />
+      <source>Import</source>
+      <translation>导入</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="324" />
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="328" />
+      <source>Close</source>
+      <translation>关闭</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="371" />
+      <source>Reading the file…</source>
+      <translation>正在读取文件…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="410" />
+      <source>GIS files (%1);;All files (*)</source>
+      <translation>GIS文件 (%1);;所有文件 (*)</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="418" />
+      <source>%1 features</source>
+      <translation>%1个要素</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="419" />
+      <source>features not counted</source>
+      <translation>要素数未统计</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="424" />
+      <source>(choose — the file declares none)</source>
+      <translation>（请选择——文件未声明）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="428" />
+      <source>As declared by the file</source>
+      <translation>按文件声明</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="458" />
+      <source>(coordinates)</source>
+      <translation>（坐标）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="458" />
+      <source>(geometry)</source>
+      <translation>（几何）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="462" />
+      <source>(ignore)</source>
+      <translation>（忽略）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="484" />
+      <source>Each field takes one column: %1 is chosen more than once.</source>
+      <translation>每个字段只能对应一列：%1 被选择了多次。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="489" />
+      <source>Required field without a column: %1</source>
+      <translation>必填字段没有对应的列：%1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="500" />
+      <source>Declared by the file: %1</source>
+      <translation>文件声明：%1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="501" />
+      <source>The file declares %1; its coordinates will be read in the CRS chosen above instead.</source>
+      <translation>文件声明为%1；将改按上面选择的坐标系读取坐标。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="506" />
+      <source>The file declares no coordinate system: choose the one its coordinates are in.</source>
+      <translation>文件未声明坐标系：请选择其坐标所用的坐标系。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="510" />
+      <source>The file declares no coordinate system; its coordinates will be read in the CRS chosen above.</source>
+      <translation>文件未声明坐标系；将按上面选择的坐标系读取坐标。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="519" />
+      <source>Fields without a column are derived or left empty.</source>
+      <translation>没有对应列的字段将自动推导或留空。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="585" />
+      <source>Checking…</source>
+      <translation>正在检查…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="585" />
+      <source>Importing…</source>
+      <translation>正在导入…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="597" />
+      <source>Cancelling…</source>
+      <translation>正在取消…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="616" />
+      <source>%1 features: %2 accepted, %3 rejected.</source>
+      <translation>%1个要素：接受%2个，拒绝%3个。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="620" />
+      <source>Cancelled: nothing was written.</source>
+      <translation>已取消：未写入任何内容。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="623" />
+      <source>Dry run: nothing was written. The import would write %1 features.</source>
+      <translation>试运行：未写入任何内容。正式导入将写入%1个要素。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="626" />
+      <source>Dry run: nothing was written. As it is, the import would be refused: fix the rejected features, or tick “Accept valid features only”.</source>
+      <translation>试运行：未写入任何内容。按现状导入将被拒绝：请修正被拒绝的要素，或勾选“仅接受有效要素”。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="631" />
+      <source>Imported: %1 features written.</source>
+      <translation>导入完成：已写入%1个要素。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="635" />
+      <source>Nothing was written: fix the rejected features, or tick “Accept valid features only”. The store is unchanged.</source>
+      <translation>未写入任何内容：请修正被拒绝的要素，或勾选“仅接受有效要素”。数据库未改变。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="663" />
+      <source>Row %1: %2</source>
+      <translation>第%1行：%2</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="669" />
+      <source>The file was refused: %1 The store is unchanged.</source>
+      <translation>文件被拒绝：%1 数据库未改变。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="677" />
+      <source>Save rejections as CSV</source>
+      <translation>将拒绝项保存为CSV</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="678" />
+      <source>CSV files (*.csv)</source>
+      <translation>CSV文件 (*.csv)</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="685" />
+      <source>Could not save %1: %2</source>
+      <translation>无法保存%1：%2</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="689" />
+      <source>%1 rejections saved to %2</source>
+      <translation>已将%1条拒绝记录保存到%2</translation>
+    </message>
+  </context>
+  <context>
+    <name>ImportExport</name>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="78" />
+      <source>Streets</source>
+      <translation>街道</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="79" />
+      <source>Communities</source>
+      <translation>社区</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="80" />
+      <source>Unit grids</source>
+      <translation>单元网格</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="81" />
+      <source>Parts</source>
+      <translation>部件</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="82" />
+      <source>Cases</source>
+      <translation>案件</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="87" />
+      <source>CGCS2000 longitude/latitude</source>
+      <translation>CGCS2000 经纬度</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="88" />
+      <source>WGS-84 longitude/latitude (GPS)</source>
+      <translation>WGS-84 经纬度（GPS）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="89" />
+      <source>CGCS2000 / 3-degree Gauss-Krüger CM 117E</source>
+      <translation>CGCS2000 / 3度带高斯-克吕格 中央经线117°E</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="90" />
+      <source>CGCS2000 / 3-degree Gauss-Krüger zone 39 (zone in the x)</source>
+      <translation>CGCS2000 / 3度带高斯-克吕格 第39带（X含带号）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="92" />
+      <source>Beijing 1954 / 3-degree Gauss-Krüger CM 117E</source>
+      <translation>北京1954 / 3度带高斯-克吕格 中央经线117°E</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="93" />
+      <source>Xian 1980 / 3-degree Gauss-Krüger CM 117E</source>
+      <translation>西安1980 / 3度带高斯-克吕格 中央经线117°E</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/import_dialog.py" line="94" />
+      <source>GCJ-02 (Chinese web maps, 火星坐标)</source>
+      <translation>GCJ-02（国内网络地图，火星坐标）</translation>
     </message>
   </context>
   <context>
@@ -802,173 +1271,229 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../app/ui/main_window.py" line="67" />
+      <location filename="../../app/ui/main_window.py" line="74" />
       <source>CityGrid — Grid Management Command Centre</source>
       <translation>CityGrid 网格化城市管理指挥中心</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="82" />
+      <location filename="../../app/ui/main_window.py" line="91" />
       <source>Layers</source>
       <translation>图层</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="85" />
+      <location filename="../../app/ui/main_window.py" line="94" />
       <source>Attributes</source>
       <translation>属性</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="105" />
+      <location filename="../../app/ui/main_window.py" line="114" />
       <source>Map</source>
       <translation>地图</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="109" />
+      <location filename="../../app/ui/main_window.py" line="118" />
       <source>Full extent</source>
       <translation>全图</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="111" />
+      <location filename="../../app/ui/main_window.py" line="120" />
       <source>Show the whole district (Home)</source>
       <translation>显示全区 (Home)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="113" />
+      <location filename="../../app/ui/main_window.py" line="122" />
       <source>Zoom in</source>
       <translation>放大</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="116" />
+      <location filename="../../app/ui/main_window.py" line="125" />
       <source>Zoom out</source>
       <translation>缩小</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="126" />
+      <location filename="../../app/ui/main_window.py" line="135" />
       <source>Search: grid id, part id, case number, street or community (Ctrl+F)</source>
       <translation>搜索：网格编码、部件编码、案件编号、街道或社区名称 (Ctrl+F)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="129" />
+      <location filename="../../app/ui/main_window.py" line="138" />
       <source>Search</source>
       <translation>搜索</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="131" />
+      <location filename="../../app/ui/main_window.py" line="140" />
       <source>Find</source>
       <translation>查找</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="157" />
+      <location filename="../../app/ui/main_window.py" line="166" />
       <source>Seat user</source>
       <translation>当前坐席</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="159" />
+      <location filename="../../app/ui/main_window.py" line="168" />
       <source>Hotline report…</source>
       <translation>热线受理…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="162" />
+      <location filename="../../app/ui/main_window.py" line="171" />
       <source>Take a hotline call: a new report (Ctrl+N)</source>
       <translation>热线来电：新建上报 (Ctrl+N)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="165" />
+      <location filename="../../app/ui/main_window.py" line="174" />
       <source>Command centre</source>
       <translation>指挥中心</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="180" />
+      <location filename="../../app/ui/main_window.py" line="189" />
       <source>Click the problem inside the camera's view (Esc cancels)</source>
       <translation>请在摄像头视域内点击问题位置（Esc 取消）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="182" />
+      <location filename="../../app/ui/main_window.py" line="191" />
       <source>Video supervision</source>
       <translation>视频监督</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="200" />
+      <location filename="../../app/ui/main_window.py" line="209" />
       <source>Click the problem's location on the map (Esc cancels)</source>
       <translation>请在地图上点击问题位置（Esc 取消）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="285" />
+      <location filename="../../app/ui/main_window.py" line="227" />
+      <source>%1 features written to %2</source>
+      <translation>已将 %1 个要素写入 %2</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/main_window.py" line="238" />
+      <source>Vector file as basemap</source>
+      <translation>矢量文件底图</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/main_window.py" line="239" />
+      <source>GIS files (*.gpkg *.geojson *.json *.shp *.csv *.xlsx);;All files (*)</source>
+      <translation>GIS 文件 (*.gpkg *.geojson *.json *.shp *.csv *.xlsx);;所有文件 (*)</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/main_window.py" line="246" />
+      <source>Coordinate system</source>
+      <translation>坐标系</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/main_window.py" line="247" />
+      <source>The file declares no coordinate system. Its coordinates are in:</source>
+      <translation>该文件未声明坐标系，其坐标采用：</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/main_window.py" line="254" />
+      <location filename="../../app/ui/main_window.py" line="258" />
+      <source>Basemap</source>
+      <translation>底图</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/main_window.py" line="268" />
+      <source>Basemap %1: %2 features (%3)</source>
+      <translation>底图 %1：%2 个要素（%3）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/main_window.py" line="350" />
       <source>&amp;File</source>
       <translation>文件(&amp;F)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="286" />
+      <location filename="../../app/ui/main_window.py" line="351" />
+      <source>&amp;Import layer…</source>
+      <translation>导入图层(&amp;I)…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/main_window.py" line="355" />
+      <source>&amp;Export layer…</source>
+      <translation>导出图层(&amp;E)…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/main_window.py" line="359" />
+      <source>Add &amp;basemap…</source>
+      <translation>添加底图(&amp;B)…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/main_window.py" line="361" />
+      <source>Add &amp;vector file as basemap…</source>
+      <translation>添加矢量文件为底图(&amp;V)…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/main_window.py" line="367" />
       <source>E&amp;xit</source>
       <translation>退出(&amp;X)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="290" />
+      <location filename="../../app/ui/main_window.py" line="371" />
       <source>&amp;View</source>
       <translation>视图(&amp;V)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="298" />
+      <location filename="../../app/ui/main_window.py" line="379" />
       <source>&amp;Cases</source>
       <translation>案件(&amp;C)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="300" />
+      <location filename="../../app/ui/main_window.py" line="381" />
       <source>&amp;Language</source>
       <translation>语言(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="311" />
+      <location filename="../../app/ui/main_window.py" line="392" />
       <source>&amp;Help</source>
       <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="312" />
-      <location filename="../../app/ui/main_window.py" line="569" />
+      <location filename="../../app/ui/main_window.py" line="393" />
+      <location filename="../../app/ui/main_window.py" line="650" />
       <source>About CityGrid</source>
       <translation>关于 CityGrid</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="327" />
+      <location filename="../../app/ui/main_window.py" line="408" />
       <source>Loading parts…</source>
       <translation>正在加载部件…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="340" />
+      <location filename="../../app/ui/main_window.py" line="421" />
       <source>Database: %1</source>
       <translation>数据库：%1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="372" />
+      <location filename="../../app/ui/main_window.py" line="453" />
       <source>%1 parts loaded</source>
       <translation>已加载 %1 个部件</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="398" />
+      <location filename="../../app/ui/main_window.py" line="479" />
       <source>CityGrid</source>
       <translation>CityGrid</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="399" />
+      <location filename="../../app/ui/main_window.py" line="480" />
       <source>The map data could not be loaded:</source>
       <translation>无法加载地图数据：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="453" />
+      <location filename="../../app/ui/main_window.py" line="534" />
       <source>Nothing found for “%1”</source>
       <translation>未找到“%1”</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="549" />
+      <location filename="../../app/ui/main_window.py" line="630" />
       <source>Lon/lat (CGCS2000) %1, %2   Gauss-Krüger CM117E X %3 m, Y %4 m</source>
       <translation>经纬度(CGCS2000) %1, %2   高斯-克吕格 CM117E X %3 米, Y %4 米</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="566" />
+      <location filename="../../app/ui/main_window.py" line="647" />
       <source>The language changes when CityGrid restarts.</source>
       <translation>界面语言将在重新启动 CityGrid 后生效。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="570" />
+      <location filename="../../app/ui/main_window.py" line="651" />
       <source>CityGrid — a desktop GIS command centre for grid-based urban management: unit grids, city parts and cases on one map.</source>
       <translation>CityGrid —— 网格化城市管理桌面 GIS 指挥中心：单元网格、城市部件与案件尽在一图。</translation>
     </message>

@@ -263,3 +263,30 @@ def test_video_dock_centres_the_camera_and_flags_inside_its_view(window: MainWin
     _click_map(qtbot, window, x, y)
     assert panel.flag_point is not None
     assert math.hypot(panel.flag_point[0] - x, panel.flag_point[1] - y) < 5.0
+
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+
+
+def test_osm_roads_and_buildings_drawn_as_vector_basemaps(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    roads = SHARED / "zhongguancun_roads_osm.geojson"
+    buildings = SHARED / "zhongguancun_buildings_osm.geojson"
+    if not roads.exists() or not buildings.exists():
+        pytest.skip(f"reference data not found in {SHARED}")
+    before = len(window.layers.names)
+    for path in (roads, buildings):
+        window.add_vector_basemap(str(path))
+        qtbot.waitUntil(lambda b=before: len(window.layers.names) > b, timeout=20_000)
+        before = len(window.layers.names)
+    names = window.layers.names
+    added = [n for n in names if n.startswith("vector_basemap_")]
+    assert len(added) == 2
+    # Above the generated roads, under the admin polygons, parts and cases.
+    assert names.index("roads") < min(names.index(n) for n in added)
+    assert max(names.index(n) for n in added) < names.index("streets")
+    line = window.layers[added[0]]
+    # The OSM roads of 中关村 land on the demo street (WGS-84 ≈ CGCS2000 on the map).
+    x0, y0, x1, y1 = line.bounds()
+    bb = window.store.admin.bbox_of("street", "110108011")
+    assert bb is not None
+    assert x0 < bb[2] and x1 > bb[0] and y0 < bb[3] and y1 > bb[1]
