@@ -157,7 +157,7 @@ def identify_case(store: Store, rowid: int) -> FeatureInfo | None:
          ("level", c.level.value), ("reported_at", f"{c.reported_at:%Y-%m-%d %H:%M}"),
          ("deadline", f"{c.deadline:%Y-%m-%d %H:%M}" if c.deadline else ""),
          ("closed_at", f"{c.closed_at:%Y-%m-%d %H:%M}" if c.closed_at else ""),
-         ("dept", depts.get(c.dept_code or "", "")), ("part_id", c.part_id or ""),
+         ("handling_dept", depts.get(c.dept_code or "", "")), ("part_id", c.part_id or ""),
          ("description", c.description), ("lonlat", f"{c.lon:.6f}, {c.lat:.6f}")]
     return FeatureInfo("case", c.number, c.number, f, _hierarchy(store, c.grid_id.value))
 

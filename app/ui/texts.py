@@ -35,6 +35,7 @@ FIELDS = {
     "type": QT_TRANSLATE_NOOP("Texts", "Type"),
     "major": QT_TRANSLATE_NOOP("Texts", "Major class"),
     "dept": QT_TRANSLATE_NOOP("Texts", "Competent department"),
+    "handling_dept": QT_TRANSLATE_NOOP("Texts", "Handling department"),
     "dept_code": QT_TRANSLATE_NOOP("Texts", "Department code"),
     "owner": QT_TRANSLATE_NOOP("Texts", "Owner unit"),
     "maintainer": QT_TRANSLATE_NOOP("Texts", "Maintainer unit"),

@@ -4,147 +4,147 @@
   <context>
     <name>Actions</name>
     <message>
-      <location filename="../../app/ui/texts.py" line="140" />
+      <location filename="../../app/ui/texts.py" line="141" />
       <source>Report</source>
       <translation>上报</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="141" />
+      <location filename="../../app/ui/texts.py" line="142" />
       <source>Register</source>
       <translation>受理</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="142" />
+      <location filename="../../app/ui/texts.py" line="143" />
       <source>Send for verification</source>
       <translation>发核实</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="143" />
+      <location filename="../../app/ui/texts.py" line="144" />
       <source>Verify</source>
       <translation>核实</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="144" />
+      <location filename="../../app/ui/texts.py" line="145" />
       <source>File</source>
       <translation>立案</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="145" />
+      <location filename="../../app/ui/texts.py" line="146" />
       <source>Void</source>
       <translation>作废</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="146" />
+      <location filename="../../app/ui/texts.py" line="147" />
       <source>Dispatch</source>
       <translation>派遣</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="147" />
+      <location filename="../../app/ui/texts.py" line="148" />
       <source>Return (not ours)</source>
       <translation>回退</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="148" />
+      <location filename="../../app/ui/texts.py" line="149" />
       <source>Approve return</source>
       <translation>同意回退</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="149" />
+      <location filename="../../app/ui/texts.py" line="150" />
       <source>Reject return</source>
       <translation>驳回回退</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="150" />
+      <location filename="../../app/ui/texts.py" line="151" />
       <source>Request extension</source>
       <translation>延期申请</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="151" />
+      <location filename="../../app/ui/texts.py" line="152" />
       <source>Approve extension</source>
       <translation>同意延期</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="152" />
+      <location filename="../../app/ui/texts.py" line="153" />
       <source>Reject extension</source>
       <translation>驳回延期</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="153" />
+      <location filename="../../app/ui/texts.py" line="154" />
       <source>Request parking</source>
       <translation>挂账申请</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="154" />
+      <location filename="../../app/ui/texts.py" line="155" />
       <source>Approve parking</source>
       <translation>同意挂账</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="155" />
+      <location filename="../../app/ui/texts.py" line="156" />
       <source>Reject parking</source>
       <translation>驳回挂账</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="156" />
+      <location filename="../../app/ui/texts.py" line="157" />
       <source>Resume from ledger</source>
       <translation>挂账恢复</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="157" />
+      <location filename="../../app/ui/texts.py" line="158" />
       <source>Report handling</source>
       <translation>处置反馈</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="158" />
+      <location filename="../../app/ui/texts.py" line="159" />
       <source>Send for check</source>
       <translation>发核查</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="159" />
+      <location filename="../../app/ui/texts.py" line="160" />
       <source>Check passed</source>
       <translation>核查通过</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="160" />
+      <location filename="../../app/ui/texts.py" line="161" />
       <source>Check failed (rework)</source>
       <translation>核查不通过(返工)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="161" />
+      <location filename="../../app/ui/texts.py" line="162" />
       <source>Re-dispatch (wrong department)</source>
       <translation>改派(错误派遣)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="162" />
+      <location filename="../../app/ui/texts.py" line="163" />
       <source>Close</source>
       <translation>结案</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="163" />
+      <location filename="../../app/ui/texts.py" line="164" />
       <source>Callback</source>
       <translation>回访</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="164" />
+      <location filename="../../app/ui/texts.py" line="165" />
       <source>Urge</source>
       <translation>督办</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="165" />
+      <location filename="../../app/ui/texts.py" line="166" />
       <source>Escalate</source>
       <translation>提级</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="166" />
+      <location filename="../../app/ui/texts.py" line="167" />
       <source>Self-handle</source>
       <translation>自处理</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="167" />
+      <location filename="../../app/ui/texts.py" line="168" />
       <source>Attach photos</source>
       <translation>补充照片</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="168" />
+      <location filename="../../app/ui/texts.py" line="169" />
       <source>Merge duplicate</source>
       <translation>合并重复</translation>
     </message>
@@ -1540,47 +1540,47 @@
   <context>
     <name>Roles</name>
     <message>
-      <location filename="../../app/ui/texts.py" line="128" />
+      <location filename="../../app/ui/texts.py" line="129" />
       <source>Field supervisor</source>
       <translation>监督员</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="129" />
+      <location filename="../../app/ui/texts.py" line="130" />
       <source>Video supervisor</source>
       <translation>视频监督员</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="130" />
+      <location filename="../../app/ui/texts.py" line="131" />
       <source>Grid worker</source>
       <translation>网格员</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="131" />
+      <location filename="../../app/ui/texts.py" line="132" />
       <source>Operator</source>
       <translation>受理员</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="132" />
+      <location filename="../../app/ui/texts.py" line="133" />
       <source>Shift leader</source>
       <translation>值班长</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="133" />
+      <location filename="../../app/ui/texts.py" line="134" />
       <source>Dispatcher</source>
       <translation>派遣员</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="134" />
+      <location filename="../../app/ui/texts.py" line="135" />
       <source>Department staff</source>
       <translation>专业部门</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="135" />
+      <location filename="../../app/ui/texts.py" line="136" />
       <source>Manager</source>
       <translation>领导</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="136" />
+      <location filename="../../app/ui/texts.py" line="137" />
       <source>Administrator</source>
       <translation>系统管理员</translation>
     </message>
@@ -1679,135 +1679,140 @@
     </message>
     <message>
       <location filename="../../app/ui/texts.py" line="38" />
+      <source>Handling department</source>
+      <translation>处置部门</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/texts.py" line="39" />
       <source>Department code</source>
       <translation>主管部门代码</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="39" />
+      <location filename="../../app/ui/texts.py" line="40" />
       <source>Owner unit</source>
       <translation>权属单位</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="40" />
+      <location filename="../../app/ui/texts.py" line="41" />
       <source>Maintainer unit</source>
       <translation>养护单位</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="41" />
+      <location filename="../../app/ui/texts.py" line="42" />
       <source>Part status</source>
       <translation>管理部件状态</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="42" />
+      <location filename="../../app/ui/texts.py" line="43" />
       <source>Data source</source>
       <translation>数据来源</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="43" />
+      <location filename="../../app/ui/texts.py" line="44" />
       <source>Lon, lat (CGCS2000)</source>
       <translation>经纬度(CGCS2000)</translation>
     </message>
     <message>
       <location filename="../../app/ui/case_panel.py" line="107" />
-      <location filename="../../app/ui/texts.py" line="44" />
+      <location filename="../../app/ui/texts.py" line="45" />
       <source>Case number</source>
       <translation>案件编号</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="45" />
+      <location filename="../../app/ui/texts.py" line="46" />
       <source>Case kind</source>
       <translation>案件类型</translation>
     </message>
     <message>
       <location filename="../../app/ui/case_panel.py" line="108" />
-      <location filename="../../app/ui/texts.py" line="46" />
+      <location filename="../../app/ui/texts.py" line="47" />
       <source>State</source>
       <translation>状态</translation>
     </message>
     <message>
       <location filename="../../app/ui/case_panel.py" line="109" />
-      <location filename="../../app/ui/texts.py" line="47" />
+      <location filename="../../app/ui/texts.py" line="48" />
       <source>Urgency</source>
       <translation>紧急程度</translation>
     </message>
     <message>
       <location filename="../../app/ui/case_panel.py" line="108" />
-      <location filename="../../app/ui/texts.py" line="48" />
+      <location filename="../../app/ui/texts.py" line="49" />
       <source>Source</source>
       <translation>来源</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="49" />
+      <location filename="../../app/ui/texts.py" line="50" />
       <source>Level</source>
       <translation>处置层级</translation>
     </message>
     <message>
       <location filename="../../app/ui/case_panel.py" line="110" />
-      <location filename="../../app/ui/texts.py" line="50" />
+      <location filename="../../app/ui/texts.py" line="51" />
       <source>Reported at</source>
       <translation>上报时间</translation>
     </message>
     <message>
       <location filename="../../app/ui/case_panel.py" line="110" />
-      <location filename="../../app/ui/texts.py" line="51" />
+      <location filename="../../app/ui/texts.py" line="52" />
       <source>Deadline</source>
       <translation>处置时限</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="52" />
+      <location filename="../../app/ui/texts.py" line="53" />
       <source>Closed at</source>
       <translation>结案时间</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="53" />
+      <location filename="../../app/ui/texts.py" line="54" />
       <source>Description</source>
       <translation>问题描述</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="54" />
+      <location filename="../../app/ui/texts.py" line="55" />
       <source>District</source>
       <translation>区</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="55" />
+      <location filename="../../app/ui/texts.py" line="56" />
       <source>Street</source>
       <translation>街道</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="56" />
+      <location filename="../../app/ui/texts.py" line="57" />
       <source>Community</source>
       <translation>社区</translation>
     </message>
     <message>
       <location filename="../../app/ui/case_panel.py" line="109" />
-      <location filename="../../app/ui/texts.py" line="57" />
+      <location filename="../../app/ui/texts.py" line="58" />
       <source>Unit grid</source>
       <translation>单元网格</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="58" />
-      <location filename="../../app/ui/texts.py" line="90" />
+      <location filename="../../app/ui/texts.py" line="59" />
+      <location filename="../../app/ui/texts.py" line="91" />
       <source>Part</source>
       <translation>部件</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="59" />
+      <location filename="../../app/ui/texts.py" line="60" />
       <source>Case</source>
       <translation>案件</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="63" />
+      <location filename="../../app/ui/texts.py" line="64" />
       <source>Draft</source>
       <translation>草稿</translation>
     </message>
     <message>
       <location filename="../../app/ui/case_panel.py" line="57" />
-      <location filename="../../app/ui/texts.py" line="64" />
+      <location filename="../../app/ui/texts.py" line="65" />
       <source>To register</source>
       <translation>待受理</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="65" />
+      <location filename="../../app/ui/texts.py" line="66" />
       <source>Verifying</source>
       <translation>核实中</translation>
     </message>
@@ -1818,19 +1823,19 @@
     </message>
     <message>
       <location filename="../../app/ui/case_panel.py" line="59" />
-      <location filename="../../app/ui/texts.py" line="66" />
+      <location filename="../../app/ui/texts.py" line="67" />
       <source>To file</source>
       <translation>待立案</translation>
     </message>
     <message>
       <location filename="../../app/ui/case_panel.py" line="60" />
-      <location filename="../../app/ui/texts.py" line="67" />
+      <location filename="../../app/ui/texts.py" line="68" />
       <source>To dispatch</source>
       <translation>待派遣</translation>
     </message>
     <message>
       <location filename="../../app/ui/case_panel.py" line="61" />
-      <location filename="../../app/ui/texts.py" line="68" />
+      <location filename="../../app/ui/texts.py" line="69" />
       <source>In handling</source>
       <translation>处置中</translation>
     </message>
@@ -1907,18 +1912,18 @@
       <translation>当前环节红黄绿灯：时限已用不超过 80% 为绿灯，80–100% 为黄灯，超期为红灯。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="69" />
+      <location filename="../../app/ui/texts.py" line="70" />
       <source>To check</source>
       <translation>待核查</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="70" />
+      <location filename="../../app/ui/texts.py" line="71" />
       <source>Checking</source>
       <translation>核查中</translation>
     </message>
     <message>
       <location filename="../../app/ui/case_panel.py" line="63" />
-      <location filename="../../app/ui/texts.py" line="71" />
+      <location filename="../../app/ui/texts.py" line="72" />
       <source>To close</source>
       <translation>待结案</translation>
     </message>
@@ -1929,167 +1934,167 @@
     </message>
     <message>
       <location filename="../../app/ui/case_panel.py" line="65" />
-      <location filename="../../app/ui/texts.py" line="72" />
+      <location filename="../../app/ui/texts.py" line="73" />
       <source>Parked</source>
       <translation>挂账</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="73" />
+      <location filename="../../app/ui/texts.py" line="74" />
       <source>Closed</source>
       <translation>已结案</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="74" />
+      <location filename="../../app/ui/texts.py" line="75" />
       <source>Void</source>
       <translation>已作废</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="77" />
+      <location filename="../../app/ui/texts.py" line="78" />
       <source>Field supervisor</source>
       <translation>监督员上报</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="78" />
+      <location filename="../../app/ui/texts.py" line="79" />
       <source>Video</source>
       <translation>视频发现</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="79" />
+      <location filename="../../app/ui/texts.py" line="80" />
       <source>Hotline</source>
       <translation>热线转办</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="80" />
+      <location filename="../../app/ui/texts.py" line="81" />
       <source>Public report</source>
       <translation>公众举报</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="81" />
+      <location filename="../../app/ui/texts.py" line="82" />
       <source>Grid worker</source>
       <translation>网格员上报</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="82" />
+      <location filename="../../app/ui/texts.py" line="83" />
       <source>Leader's instruction</source>
       <translation>领导交办</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="83" />
+      <location filename="../../app/ui/texts.py" line="84" />
       <source>Media</source>
       <translation>媒体曝光</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="85" />
+      <location filename="../../app/ui/texts.py" line="86" />
       <source>Normal</source>
       <translation>一般</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="85" />
+      <location filename="../../app/ui/texts.py" line="86" />
       <source>High</source>
       <translation>较高</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="86" />
+      <location filename="../../app/ui/texts.py" line="87" />
       <source>Urgent</source>
       <translation>紧急</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="87" />
+      <location filename="../../app/ui/texts.py" line="88" />
       <source>Community (micro loop)</source>
       <translation>社区(微循环)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="88" />
+      <location filename="../../app/ui/texts.py" line="89" />
       <source>Street (small loop)</source>
       <translation>街道(小循环)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="89" />
+      <location filename="../../app/ui/texts.py" line="90" />
       <source>District (big loop)</source>
       <translation>区级(大循环)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="90" />
+      <location filename="../../app/ui/texts.py" line="91" />
       <source>Matter</source>
       <translation>事项</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="91" />
+      <location filename="../../app/ui/texts.py" line="92" />
       <source>Municipal utilities</source>
       <translation>市政公用设施</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="91" />
+      <location filename="../../app/ui/texts.py" line="92" />
       <source>Transport facilities</source>
       <translation>交通设施</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="92" />
+      <location filename="../../app/ui/texts.py" line="93" />
       <source>Sanitation facilities</source>
       <translation>市容环卫设施</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="92" />
+      <location filename="../../app/ui/texts.py" line="93" />
       <source>Landscaping facilities</source>
       <translation>园林绿化设施</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="93" />
+      <location filename="../../app/ui/texts.py" line="94" />
       <source>Other parts</source>
       <translation>其他管理部件</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="95" />
+      <location filename="../../app/ui/texts.py" line="96" />
       <source>Buildings</source>
       <translation>建筑</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="96" />
+      <location filename="../../app/ui/texts.py" line="97" />
       <source>Roads</source>
       <translation>道路</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="97" />
+      <location filename="../../app/ui/texts.py" line="98" />
       <source>Streets</source>
       <translation>街道</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="98" />
+      <location filename="../../app/ui/texts.py" line="99" />
       <source>Communities</source>
       <translation>社区</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="99" />
+      <location filename="../../app/ui/texts.py" line="100" />
       <source>Unit grids</source>
       <translation>单元网格</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="100" />
+      <location filename="../../app/ui/texts.py" line="101" />
       <source>City parts</source>
       <translation>城市部件</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="101" />
+      <location filename="../../app/ui/texts.py" line="102" />
       <source>Open cases</source>
       <translation>在办案件</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="102" />
+      <location filename="../../app/ui/texts.py" line="103" />
       <source>Camera views</source>
       <translation>摄像头视域</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="103" />
+      <location filename="../../app/ui/texts.py" line="104" />
       <source>Video cameras</source>
       <translation>视频监控</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="105" />
+      <location filename="../../app/ui/texts.py" line="106" />
       <source>Live stream</source>
       <translation>实时视频</translation>
     </message>
     <message>
-      <location filename="../../app/ui/texts.py" line="106" />
+      <location filename="../../app/ui/texts.py" line="107" />
       <source>Snapshots only</source>
       <translation>仅抓拍图像</translation>
     </message>
