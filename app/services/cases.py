@@ -144,7 +144,8 @@ class CaseService:
         photo_list = _photos(photos)
         caller, caller_phone = caller.strip()[:50], caller_phone.strip()
         if caller_phone and not (caller_phone.replace("-", "").isdigit()
-                                 and 7 <= len(caller_phone.replace("-", "")) <= 12):
+                                 and 7 <= len(caller_phone.replace("-", "")) <= 12
+                                 and len(caller_phone) <= 20):
             raise DomainError(f"Caller phone “{caller_phone}” is not a phone number: 7–12 "
                               "digits (a hyphen is allowed)")
         load_catalogue().get(kind, type_code)  # refuses unknown codes, naming the standard
@@ -379,7 +380,8 @@ class CaseService:
         if dept_code is None and action in (Action.DISPATCH, Action.REDISPATCH):
             dept_code = self.suggest_department(case)[0]
             if action is Action.REDISPATCH and dept_code == case.dept_code:
-                dept_code = next(c for c in self.departments() if c != case.dept_code)
+                dept_code = next((c for c in self.departments() if c != case.dept_code),
+                                 None)
         at = self.clock()
         new_flow, _ = apply(flow, action, actor, at, dept_code=dept_code,
                             reason="preview", extension_hours=1.0, satisfied=True,

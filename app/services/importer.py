@@ -1657,6 +1657,19 @@ class _Job:
                  and closed[i] < reported[i]]
         self.reject(early, "value.invalid", lambda i: (
             f"closing time {closed[i]} is before the report time {reported[i]}"))
+        drafts = [i for i in rows.tolist() if state[i] == CaseState.DRAFT.value]
+        self.reject(drafts, "value.invalid", lambda i: (
+            "a draft (草稿) is not a case yet: import cases from 上报 (reported) onwards"))
+        dept_col = self.col("dept_code")
+        with_dept = {CaseState.DISPATCHED.value, CaseState.HANDLED.value,
+                     CaseState.CHECKING.value, CaseState.CHECKED.value,
+                     CaseState.PARKED.value}
+        no_dept = [i for i in rows.tolist() if state[i] in with_dept
+                   and (dept_col is None or not dept_col[i])]
+        self.reject(no_dept, "value.invalid", lambda i: (
+            f"the case is {state[i]} but names no handling department (CZBMDM): a case from "
+            "dispatch (派遣) onwards belongs to a department"))
+        imported_at = _fmt_dt(datetime.now().replace(microsecond=0))
         desc = self.col("description")
         address = self.col("address")
         if address is not None:
@@ -1693,7 +1706,9 @@ class _Job:
                            part[i] if part is not None else None,
                            dept[i] if dept is not None else None, _fmt_dt(deadline[i]),
                            _fmt_dt(closed[i]), 0, _fmt_dt(reported[i]) if open_ else None,
-                           ext[i] if ext is not None else None)
+                           ext[i] if ext is not None else None,
+                           # A parked case's clock stops from the import on (resume needs it).
+                           imported_at if state[i] == CaseState.PARKED.value else None)
             numbers = [ids[i] for i in sel.tolist()]
             ev_sql = ("INSERT INTO case_event (case_id, seq, at, actor_login, role, action, "
                       "from_state, to_state, note, details) SELECT id, 1, reported_at, 'import', "
@@ -1703,7 +1718,7 @@ class _Job:
                 "number", "kind", "type_code", "lon", "lat", "x", "y", "cell", "grid_id",
                 "source", "reported_at", "description", "state", "urgency", "level", "address",
                 "part_id", "dept_code", "deadline", "closed_at", "version", "step_started_at",
-                "external_id"), gen(), len(sel), "案件"),
+                "external_id", "parked_since"), gen(), len(sel), "案件"),
                 *[_Sql(s) for s in _in_chunks(ev_sql, numbers)]]
         return plan
 
@@ -1821,7 +1836,9 @@ def _write_sqlite(raw: Any, steps: list[_Rows | _Sql], tick: Callable[[int, str]
     from app.store.bulk import _restore_sqlite_indexes, _suspend_sqlite_indexes
 
     if not raw.in_transaction:
-        raw.execute("BEGIN")
+        # IMMEDIATE: take the write lock before the first read, so a seat that commits in
+        # between cannot make the import fail with "database is locked" half-way.
+        raw.execute("BEGIN IMMEDIATE")
     # A big load (more rows than the table holds, or a replacement) builds the table's
     # indexes once afterwards, which is several times faster than keeping them up to date
     # row by row (as the seed's bulk load does); the index DDL is part of the transaction.

@@ -591,13 +591,17 @@ def _photo_path(url: str, base: Path) -> Path | None:
     """
     parts = urlsplit(url)
     if parts.scheme.lower() == "file":
+        if parts.netloc and parts.netloc.lower() != "localhost":
+            # A file on another host (UNC share): never opened on the word of an import
+            # file (it would connect to that host); kept as a link like a web address.
+            return None
         local = Path(url2pathname(parts.path))
-        if parts.netloc and parts.netloc != "localhost":
-            local = Path(f"//{parts.netloc}") / local
         return local if local.is_absolute() else base / local
     # A one-letter "scheme" is a Windows drive letter (C:/photos/a.jpg), not a URL.
     if parts.scheme and len(parts.scheme) > 1:
         return None
+    if url.startswith(("//", "\\\\")):
+        return None  # a UNC path (//host/share, \\host\share): not opened, see above
     candidates = [Path(url)] + ([Path(unquote(url))] if "%" in url else [])
     paths = [c if c.is_absolute() else base / c for c in candidates]
     return next((c for c in paths if c.exists()), paths[0])

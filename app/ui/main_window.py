@@ -37,7 +37,7 @@ from app.map.district_layers import (
     index_of_rowid,
     insert_parts,
 )
-from app.map.layers import LayerList, PointLayer
+from app.map.layers import LayerList, PointLayer, TileLayer
 from app.map.render import MapCanvas
 from app.services import map_data, queries, vector_basemap
 from app.services.cases import CaseService
@@ -208,6 +208,8 @@ class MainWindow(QMainWindow):
                 self.intake.set_location if self.intake else (lambda _x, _y: None),
                 self.tr("Click the problem's location on the map (Esc cancels)")))
             self.intake.reported.connect(self._on_case_reported)
+            # Closing the form while it waits for a map click ends the pick.
+            self.intake.finished.connect(lambda _r: self.cancel_pick())
         self.intake.show()
         self.intake.raise_()
         self.intake.activateWindow()
@@ -216,17 +218,29 @@ class MainWindow(QMainWindow):
     def open_import(self) -> QDialog:
         """Import a layer from a GIS file; the map reloads after a successful import."""
         dialog = ImportDialog(self.store, self)
-        dialog.imported.connect(lambda _layer: self.load_async())
-        self._file_dialogs.append(dialog)
+        dialog.imported.connect(self._on_imported)
+        self._track(dialog)
         dialog.show()
         return dialog
+
+    def _track(self, dialog: ImportDialog | ExportDialog) -> None:
+        self._file_dialogs.append(dialog)
+        dialog.finished.connect(lambda _r, d=dialog: self._file_dialogs.remove(d)
+                                if d in self._file_dialogs else None)
+
+    def _on_imported(self, layer: str) -> None:
+        """New features are in the store: reload the map (keeping basemaps and the view)
+        and the queues."""
+        self.load_async()
+        if layer == "cases":
+            self.case_panel.refresh()
 
     def open_export(self) -> QDialog:
         dialog = ExportDialog(self.store, self)
         dialog.exported.connect(lambda path, n: self.statusBar().showMessage(
             self.tr("%1 features written to %2").replace("%1", f"{n:,}").replace("%2", path),
             8000))
-        self._file_dialogs.append(dialog)
+        self._track(dialog)
         dialog.show()
         return dialog
 
@@ -431,6 +445,10 @@ class MainWindow(QMainWindow):
         return [texts.tr(t) for t in texts.PART_MAJORS]
 
     def _show_vector(self, data: MapData) -> None:
+        # A reload (after an import) keeps the user's basemaps and the view.
+        kept = [lyr for lyr in self.layers
+                if isinstance(lyr, TileLayer) or lyr.name.startswith("vector_basemap_")]
+        view = self.canvas.view_bounds() if self.data is not None else None
         self.data = data
         self.layers = build_layers(data, self._titles(), self._state_labels(),
                                    self._part_labels())
@@ -438,9 +456,17 @@ class MainWindow(QMainWindow):
             views, points = build_camera_layers(data.cameras, self._titles(),
                                                 [texts.tr(t) for t in texts.CAMERA_KINDS])
             insert_camera_layers(self.layers, views, points)
+        for lyr in kept:
+            if isinstance(lyr, TileLayer):
+                self.layers.insert(0, lyr)  # tiles at the bottom
+            else:
+                insert_basemap(self.layers, lyr)
         self.canvas.set_layers(self.layers)
         self.layer_panel.set_layers(self.layers)
-        self.zoom_full()
+        if view is None:
+            self.zoom_full()
+        else:
+            self.canvas.zoom_to(view, margin=0.0)
         self.t_interactive = time.perf_counter()
         self.loaded.emit()
 

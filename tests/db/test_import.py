@@ -455,3 +455,30 @@ def test_multi_layer_geopackage(seeded: Store, tmp_path: Path) -> None:
     with pytest.raises(ImportRefused, match="has no layer “nope”; its layers are: a_first, "
                                             "parts"):
         import_file(seeded, "parts", path, source_layer="nope")
+
+
+def test_cases_the_loop_cannot_work_are_rejected_and_parked_ones_can_resume(
+        seeded: Store, tmp_path: Path) -> None:
+    from app.domain.org import Role
+    from app.domain.workflow import Actor
+    from app.services.cases import CaseService
+
+    grids = stored_grids(seeded)
+    dept = "11110108MB64251060"
+    base = {"案件类别": "事件", "类型代码": "06010", "上报时间": "2026-01-05 09:30",
+            "问题描述": "暴露垃圾", "经度": grids[2].inside[0], "纬度": grids[2].inside[1]}
+    recs = [dict(base, 案卷编号="2026010500001", 案卷状态="草稿", CZBMDM=""),
+            dict(base, 案卷编号="2026010500002", 案卷状态="处置中", CZBMDM=""),
+            dict(base, 案卷编号="2026010500003", 案卷状态="挂账", CZBMDM=dept)]
+    path = write_table(recs, tmp_path / "states.csv")
+    report = import_file(seeded, "cases", path, crs="EPSG:4490")
+    assert not report.written
+    why = {r.feature_id: r.message for r in report.rejected}
+    assert "draft" in why["2026010500001"]
+    assert "no handling department" in why["2026010500002"]
+    assert "2026010500003" not in why
+    report = import_file(seeded, "cases", path, crs="EPSG:4490", accept_valid=True)
+    assert report.written and report.accepted == 1
+    svc = CaseService(seeded)
+    resumed = svc.act(Actor("dp01", Role.DISPATCHER), "2026010500003", "resume")
+    assert resumed.state is CaseState.DISPATCHED and resumed.dept_code == dept
