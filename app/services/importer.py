@@ -1657,9 +1657,6 @@ class _Job:
                  and closed[i] < reported[i]]
         self.reject(early, "value.invalid", lambda i: (
             f"closing time {closed[i]} is before the report time {reported[i]}"))
-        drafts = [i for i in rows.tolist() if state[i] == CaseState.DRAFT.value]
-        self.reject(drafts, "value.invalid", lambda i: (
-            "a draft (草稿) is not a case yet: import cases from 上报 (reported) onwards"))
         dept_col = self.col("dept_code")
         with_dept = {CaseState.DISPATCHED.value, CaseState.HANDLED.value,
                      CaseState.CHECKING.value, CaseState.CHECKED.value,
