@@ -1859,6 +1859,13 @@ def _write_sqlite(raw: Any, steps: list[_Rows | _Sql], tick: Callable[[int, str]
             tick(len(buf), step.label)
         cur.close()
     _restore_sqlite_indexes(raw, replay)
+    # Fresh planner statistics after a big load (the queues of an imported case archive
+    # depend on them; see app.store.db.ensure_statistics). Sampled: milliseconds.
+    big = sorted({st.table for st in steps if isinstance(st, _Rows) and st.count > 10_000})
+    if big:
+        raw.execute("PRAGMA analysis_limit=2000")
+        for table in big:
+            raw.execute(f"ANALYZE {table}")
 
 
 def _write_postgresql(raw: Any, steps: list[_Rows | _Sql],
