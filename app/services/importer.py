@@ -68,6 +68,7 @@ from app.domain.part import DataSource, PartStatus
 from app.gis import crs as gcrs
 from app.gis import crs_detect, fieldmap, vector_io
 from app.gis.index import GridIndex
+from app.store.bulk import chunks, restore_sqlite_indexes, suspend_sqlite_indexes
 from app.store.orm import CELL_SIZE
 from app.store.store import Store
 
@@ -1818,20 +1819,7 @@ def _in_chunks(template: str, values: Sequence[str], size: int = 500) -> list[st
     return out
 
 
-def _chunks(rows: Iterable[Sequence[object]], size: int) -> Iterator[list[Sequence[object]]]:
-    buf: list[Sequence[object]] = []
-    for row in rows:
-        buf.append(row)
-        if len(buf) >= size:
-            yield buf
-            buf = []
-    if buf:
-        yield buf
-
-
 def _write_sqlite(raw: Any, steps: list[_Rows | _Sql], tick: Callable[[int, str], None]) -> None:
-    from app.store.bulk import _restore_sqlite_indexes, _suspend_sqlite_indexes
-
     if not raw.in_transaction:
         # IMMEDIATE: take the write lock before the first read, so a seat that commits in
         # between cannot make the import fail with "database is locked" half-way.
@@ -1846,7 +1834,7 @@ def _write_sqlite(raw: Any, steps: list[_Rows | _Sql], tick: Callable[[int, str]
                           for s in steps)
             existing = raw.execute(f"SELECT COUNT(*) FROM {step.table}").fetchone()[0]
             if emptied or step.count > existing:
-                replay += _suspend_sqlite_indexes(raw, [step.table])
+                replay += suspend_sqlite_indexes(raw, [step.table])
     for step in steps:
         if isinstance(step, _Sql):
             raw.execute(step.sql)
@@ -1854,11 +1842,11 @@ def _write_sqlite(raw: Any, steps: list[_Rows | _Sql], tick: Callable[[int, str]
         sql = (f"INSERT INTO {step.table} ({', '.join(step.columns)}) "
                f"VALUES ({', '.join('?' for _ in step.columns)})")
         cur = raw.cursor()
-        for buf in _chunks(step.rows, _CHUNK):
+        for buf in chunks(step.rows, _CHUNK):
             cur.executemany(sql, buf)
             tick(len(buf), step.label)
         cur.close()
-    _restore_sqlite_indexes(raw, replay)
+    restore_sqlite_indexes(raw, replay)
     # Fresh planner statistics after a big load (the queues of an imported case archive
     # depend on them; see app.store.db.ensure_statistics). Sampled: milliseconds.
     big = sorted({st.table for st in steps if isinstance(st, _Rows) and st.count > 10_000})
@@ -1898,6 +1886,6 @@ def _write_generic(conn: Any, steps: list[_Rows | _Sql], tick: Callable[[int, st
             conn.execute(text(step.sql))
             continue
         table = Base.metadata.tables[step.table]
-        for buf in _chunks(step.rows, _CHUNK):
+        for buf in chunks(step.rows, _CHUNK):
             conn.execute(table.insert(), [dict(zip(step.columns, r, strict=True)) for r in buf])
             tick(len(buf), step.label)

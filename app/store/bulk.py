@@ -98,7 +98,7 @@ def _load_sqlite(conn: Connection, data: Dataset, tick: _Ticker, chunk: int) -> 
     # DROP TRIGGER below would autocommit and a failed load would lose the indexes.
     if not raw.in_transaction:
         raw.execute("BEGIN")
-    deferred = _suspend_sqlite_indexes(raw, [t.table for t in data.tables])
+    deferred = suspend_sqlite_indexes(raw, [t.table for t in data.tables])
     for t in _DELETE_ORDER:
         raw.execute(f"DELETE FROM {t}")
     for td in data.tables:
@@ -106,14 +106,14 @@ def _load_sqlite(conn: Connection, data: Dataset, tick: _Ticker, chunk: int) -> 
         sql = (f"INSERT INTO {td.table} ({', '.join(td.columns)}) "
                f"VALUES ({', '.join('?' for _ in td.columns)})")
         cur = raw.cursor()
-        for buf in _chunks(td.rows, chunk):
+        for buf in chunks(td.rows, chunk):
             cur.executemany(sql, buf)
             tick.add(len(buf), td.label)
         cur.close()
         tick.add(0, td.label)
     if tick.progress:
         tick.progress(1.0, "空间索引")
-    _restore_sqlite_indexes(raw, deferred)
+    restore_sqlite_indexes(raw, deferred)
     # Fresh planner statistics for the case queues (see db.ensure_statistics).
     raw.execute("PRAGMA analysis_limit=2000")
     raw.execute("ANALYZE case_")
@@ -153,12 +153,12 @@ def _load_generic(conn: Connection, data: Dataset, tick: _Ticker, chunk: int) ->
     for td in data.tables:
         tick.start(td.table)
         table = Base.metadata.tables[td.table]
-        for buf in _chunks(td.rows, chunk):
+        for buf in chunks(td.rows, chunk):
             conn.execute(table.insert(), [dict(zip(td.columns, r, strict=True)) for r in buf])
             tick.add(len(buf), td.label)
 
 
-def _chunks(rows: Iterable[Sequence[object]], size: int) -> Iterable[list[Sequence[object]]]:
+def chunks(rows: Iterable[Sequence[object]], size: int) -> Iterable[list[Sequence[object]]]:
     buf: list[Sequence[object]] = []
     for row in rows:
         buf.append(row)
@@ -169,7 +169,7 @@ def _chunks(rows: Iterable[Sequence[object]], size: int) -> Iterable[list[Sequen
         yield buf
 
 
-def _suspend_sqlite_indexes(raw: Any, tables: list[str]) -> list[str]:
+def suspend_sqlite_indexes(raw: Any, tables: list[str]) -> list[str]:
     """Drop secondary indexes and R*Tree triggers of ``tables`` for the load.
 
     Building a b-tree once over sorted keys, and the R*Tree in one pass, is several times faster
@@ -193,6 +193,6 @@ def _suspend_sqlite_indexes(raw: Any, tables: list[str]) -> list[str]:
     return replay
 
 
-def _restore_sqlite_indexes(raw: Any, replay: list[str]) -> None:
+def restore_sqlite_indexes(raw: Any, replay: list[str]) -> None:
     for sql in replay:
         raw.execute(sql)
