@@ -95,7 +95,7 @@ def _pg_schema_url(database_url: str, schema: str) -> str:
 
     with _pg_connect(database_url, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
-    url = make_url(database_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    url = make_url(database_url).update_query_dict({"options": f"-csearch_path={schema},public"})
     return url.render_as_string(hide_password=False)
 
 

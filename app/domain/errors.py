@@ -24,3 +24,11 @@ class ConcurrentUpdateError(DomainError):
         self.last_login = last_login
         self.last_action = last_action
         self.last_at = last_at
+
+
+class ConnectionLostError(DomainError):
+    """The database server could not be reached (or the connection broke mid-operation).
+
+    Nothing the user typed is lost: the operation can be sent again, and because it carries
+    its operation id the retry is checked against what the server already committed.
+    """

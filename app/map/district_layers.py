@@ -92,6 +92,26 @@ def insert_parts(layers: LayerList, parts: PointArrays, title: str,
     return layer
 
 
+def patch_case_layer(layer: PointLayer, changed: PointArrays) -> None:
+    """Apply a live update: drop the ``changed`` cases from the open-cases layer and put
+    back those still open with their new state (rowids stay in ascending order)."""
+    ids = np.asarray(layer.ids if layer.ids is not None else [], dtype=np.int64)
+    keep = ~np.isin(ids, changed.rowid)
+    open_codes = np.array([i for i, s in enumerate(CaseState) if s.is_open], dtype=np.int64)
+    new = np.isin(changed.attrs["state"].astype(np.int64), open_codes)
+    cat_new, size_new = case_layer_data(PointArrays(
+        changed.rowid[new], changed.x[new], changed.y[new],
+        {k: v[new] for k, v in changed.attrs.items()}))
+    rowid = np.concatenate([ids[keep], changed.rowid[new]])
+    order = np.argsort(rowid, kind="stable")
+    size_old = (np.asarray(layer.size)[keep] if layer.size is not None
+                else np.full(int(keep.sum()), 1.0, np.float32))
+    layer.set_data(np.concatenate([np.asarray(layer.x)[keep], changed.x[new]])[order],
+                   np.concatenate([np.asarray(layer.y)[keep], changed.y[new]])[order],
+                   np.concatenate([np.asarray(layer.category)[keep], cat_new])[order],
+                   size=np.concatenate([size_old, size_new])[order], ids=rowid[order])
+
+
 def index_of_rowid(layer: PointLayer, rowid: int) -> int | None:
     """Parts and cases layers carry the store's rowids as ids, in ascending order."""
     ids = np.asarray(layer.ids)

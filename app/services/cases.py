@@ -17,12 +17,12 @@ Example::
 from __future__ import annotations
 
 import math
+import time
+import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
-
-import shapely
 
 from app.domain.attachment import Attachment, Photo
 from app.domain.calendar import (
@@ -45,7 +45,7 @@ from app.domain.case import (
 from app.domain.catalogue import load_catalogue
 from app.domain.duplicates import DuplicateRules, load_duplicate_rules
 from app.domain.departments import Dispatch, TypeOwner, load_type_owners, street_departments
-from app.domain.errors import ConcurrentUpdateError, DomainError
+from app.domain.errors import ConcurrentUpdateError, ConnectionLostError, DomainError
 from app.domain.ids import GridId
 from app.domain.org import Department, Role
 from app.domain.workflow import (
@@ -61,11 +61,12 @@ from app.domain.workflow import (
     step_deadline,
 )
 from app.gis import crs
+from app.store.db import is_disconnect
 from app.store.repositories import QUEUES, CaseFilter, DuplicateExternalIdError
 from app.store.store import Store
 
 __all__ = ["QUEUES", "Action", "Actor", "Attachment", "CaseFilter", "CaseNotFoundError",
-           "CaseService", "ConcurrentUpdateError", "DuplicateExternalIdError", "LocationError",
+           "CaseService", "ConcurrentUpdateError", "ConnectionLostError", "DuplicateExternalIdError", "LocationError",
            "Photo", "Role"]
 
 # Photos may be given as Photo objects or as image file paths.
@@ -122,6 +123,8 @@ class CaseService:
         self.clock = clock
         self.trivial_codes = frozenset(trivial_codes)
         self._departments: dict[str, Department] | None = None
+        # Waits before re-trying a write whose connection broke (seconds); see _resilient.
+        self.retry_delays: tuple[float, ...] = (0.3, 1.0, 2.0)
 
     # -- intake -------------------------------------------------------------------------
     def report(self, actor: Actor, kind: CaseKind | str, type_code: str, lon: float,
@@ -130,7 +133,8 @@ class CaseService:
                part_id: str | None = None, camera_id: str | None = None,
                level: CaseLevel | str = CaseLevel.COMMUNITY,
                photos: Iterable[PhotoLike] = (), caller: str = "",
-               caller_phone: str = "", external_id: str | None = None) -> Case:
+               caller_phone: str = "", external_id: str | None = None,
+               op_id: str | None = None) -> Case:
         """Report a problem at (lon, lat) (CGCS2000); returns the stored case, REPORTED.
 
         A new case starts in the micro loop (community level) unless ``level`` says
@@ -139,6 +143,9 @@ class CaseService:
         records the caller for the callback (回访). ``external_id`` names the case in the
         system it came from (e.g. ``open311:app:638344``); a second report with the same
         external id is refused with DuplicateExternalIdError.
+
+        ``op_id`` (see :meth:`act`) makes a retry after a lost connection safe: the report
+        is stored once however often the seat sends it.
         """
         kind = CaseKind(kind)
         photo_list = _photos(photos)
@@ -186,19 +193,49 @@ class CaseService:
         if external_id:
             case.extra["external_id"] = external_id
         case.step_started_at = at
-        return self.store.cases.create(case, x, y, flow, event, photos=photo_list)
+        op = op_id or str(uuid.uuid4())
+        return self._resilient(
+            op, lambda: self.store.cases.create(case, x, y, flow, event, photos=photo_list,
+                                                op_id=op), given=op_id is not None)
+
+    def _resilient(self, op_id: str, attempt: Callable[[], Case], given: bool) -> Case:
+        """Run a write; when the connection breaks, reconnect and re-check by ``op_id``.
+
+        Before every retry — and before the first try of an ``op_id`` the caller ``given``,
+        which may be a resend — the store is asked whether the operation's event was
+        committed (the reply may have been lost after the commit): if so, the stored case
+        is returned and nothing is applied twice. After the last retry: ConnectionLostError.
+        """
+        delays = (0.0, *self.retry_delays)
+        for i, delay in enumerate(delays):
+            if delay:
+                time.sleep(delay)
+            try:
+                if i or given:
+                    done = self.store.cases.applied_op(op_id)
+                    if done is not None:
+                        case = self.store.cases.get(done[0])
+                        assert case is not None
+                        return case
+                return attempt()
+            except Exception as exc:  # noqa: BLE001 - only connection failures are retried
+                if not is_disconnect(exc):
+                    raise
+                last = exc
+        raise ConnectionLostError(
+            "The database server cannot be reached (连接中断); nothing was lost: send the "
+            "operation again when the connection is back — it is checked against what the "
+            f"server already stored, so it is never applied twice. ({type(last).__name__})")
 
     def grid_at(self, lon: float, lat: float, x: float | None = None,
                 y: float | None = None) -> str:
         """The unit grid containing (lon, lat); LocationError when outside every grid."""
         if x is None or y is None:
             x, y = (float(v) for v in crs.to_projected(lon, lat))
-        # The bbox index narrows to a few grids; the exact test is on their polygons.
-        for gid in self.store.admin.grid_ids_in_bbox((x, y, x, y)):
-            grid = self.store.admin.grid(gid)
-            if grid is not None and grid.geometry is not None and \
-                    shapely.intersects_xy(grid.geometry, lon, lat):
-                return gid
+        # PostGIS (GiST) on PostgreSQL; bbox candidates + the exact polygon test on SQLite.
+        gid = self.store.admin.grid_at(lon, lat, x, y)
+        if gid is not None:
+            return gid
         raise LocationError(
             f"The point ({lon:.6f}, {lat:.6f}) lies outside every unit grid of the district: "
             "a case is located in a unit grid (单元网格, GB/T 30428.1), so pick a point "
@@ -208,17 +245,34 @@ class CaseService:
     def act(self, actor: Actor, number: str, action: Action | str, *, note: str = "",
             dept_code: str | None = None, reason: str = "",
             extension_hours: float | None = None, satisfied: bool | None = None,
-            photos: Iterable[PhotoLike] = (), duplicate_of: str | None = None) -> Case:
+            photos: Iterable[PhotoLike] = (), duplicate_of: str | None = None,
+            op_id: str | None = None) -> Case:
         """Take ``action`` on case ``number`` as ``actor``; returns the updated case.
 
         ``photos`` are stored with the event (e.g. the handling feedback's after-photos).
         Raises PermissionDeniedError / WorkflowError (the rule that refused),
-        CaseNotFoundError, or ConcurrentUpdateError when someone acted first.
+        CaseNotFoundError, ConcurrentUpdateError when someone acted first, or
+        ConnectionLostError when the server stayed unreachable.
+
+        ``op_id`` names this operation (a uuid the seat makes once per user decision and
+        keeps across retries): when the connection broke after the server committed, the
+        retry finds the operation's event and returns the case instead of applying the
+        action a second time.
         """
         action = Action(action)
         photo_list = _photos(photos)
         if action is Action.ATTACH and not photo_list:
             raise DomainError("补充材料 (attach) needs at least one photo")
+        op = op_id or str(uuid.uuid4())
+        return self._resilient(op, lambda: self._act(
+            actor, number, action, op, note=note, dept_code=dept_code, reason=reason,
+            extension_hours=extension_hours, satisfied=satisfied, photo_list=photo_list,
+            duplicate_of=duplicate_of), given=op_id is not None)
+
+    def _act(self, actor: Actor, number: str, action: Action, op_id: str, *, note: str,
+             dept_code: str | None, reason: str, extension_hours: float | None,
+             satisfied: bool | None, photo_list: list[Photo],
+             duplicate_of: str | None) -> Case:
         case, flow = self._load(actor, number)
         if dept_code is not None and dept_code not in self.departments():
             raise DomainError(f"Department {dept_code} is not in the department register "
@@ -231,7 +285,7 @@ class CaseService:
         closed_at = at if new_flow.state.is_closed and not flow.state.is_closed \
             else case.closed_at
         self.store.cases.apply(case.id or 0, flow.version, new_flow, event, deadline,
-                               closed_at, photos=photo_list)
+                               closed_at, photos=photo_list, op_id=op_id)
         updated = self.store.cases.get(number)
         assert updated is not None
         return updated
@@ -241,8 +295,11 @@ class CaseService:
         """Add photos to a case (补充材料): an event of its own, the state unchanged."""
         return self.act(actor, number, Action.ATTACH, note=note, photos=photos)
 
-    def merge(self, actor: Actor, number: str, into: str, note: str = "") -> Case:
-        """Void the new report ``number`` as a duplicate of the open case ``into`` (合并)."""
+    def merge(self, actor: Actor, number: str, into: str, note: str = "",
+              op_id: str | None = None) -> Case:
+        """Void the new report ``number`` as a duplicate of the open case ``into`` (合并).
+
+        ``op_id``: as for :meth:`act` (a resend after a lost connection is applied once)."""
         target = self.store.cases.get(into)
         if target is None:
             raise CaseNotFoundError(f"There is no case number {into} to merge {number} into")
@@ -250,7 +307,7 @@ class CaseService:
             raise DomainError(f"Case {into} is {target.state.label_zh} ({target.state.value}): "
                               f"a problem reported again after closing is a new case, so "
                               f"register {number} instead of merging it")
-        return self.act(actor, number, Action.MERGE, note=note, duplicate_of=into)
+        return self.act(actor, number, Action.MERGE, note=note, duplicate_of=into, op_id=op_id)
 
     def attachments(self, actor: Actor, number: str) -> list[Attachment]:
         """The case's photos, oldest first (bytes via :meth:`attachment_data`)."""

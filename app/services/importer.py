@@ -610,6 +610,8 @@ class _Job:
             except _Cancelled:
                 return self._report(t0, written=False, cancelled=True)
             self.timings["write"] = time.perf_counter() - t2
+            if self.layer == "cases":
+                self.store.cases.notify_bulk()  # every seat reloads its queues and map
         self.progress(1.0, "完成", check=False)
         return self._report(t0, written=write)
 

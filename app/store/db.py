@@ -45,19 +45,29 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     cur.close()
 
 
+CONNECT_TIMEOUT_S = 3  # seconds to reach the PostgreSQL server before giving up
+
+
 def make_engine(url: str | None = None) -> Engine:
     url = resolve_db_url(url)
     if make_url(url).get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        engine = create_engine(url, pool_pre_ping=True)
+        from app.store.credentials import connect_args  # keyring password (no URL password)
+
+        args = connect_args(url)
+        if "connect_timeout" not in make_url(url).query:
+            # A server that went away must not freeze a seat: fail fast, the service
+            # reconnects and re-checks (CaseService._resilient), the feed retries.
+            args = {"connect_timeout": CONNECT_TIMEOUT_S, **args}
+        engine = create_engine(url, pool_pre_ping=True, connect_args=args)
     return engine
 
 
 # The newest migration. Opening a database that is already there skips Alembic (its
 # import and script scan cost ~0.3 s of every start); tests check this equals Alembic's head.
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 
 
 def _stored_revision(engine: Engine) -> str | None:
@@ -131,3 +141,27 @@ def describe(engine: Engine) -> StoreInfo:
         revision=current_revision(engine) if inspect(engine).has_table("alembic_version")
         else None,
     )
+
+
+def is_disconnect(exc: BaseException) -> bool:
+    """Is ``exc`` a lost or refused database connection (worth a reconnect and re-check),
+    rather than a refusal of the statement itself?"""
+    from sqlalchemy.exc import DBAPIError
+
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    orig = exc.orig
+    module = type(orig).__module__ if orig is not None else ""
+    if module.startswith("psycopg"):
+        import psycopg
+
+        # OperationalError covers refused / reset / terminated connections (and server
+        # shutdown, SQLSTATE class 57 / 08); lock conflicts are not retried here.
+        if isinstance(orig, psycopg.errors.AdminShutdown | psycopg.errors.CannotConnectNow):
+            return True
+        sqlstate = getattr(orig, "sqlstate", None) or ""
+        return isinstance(orig, psycopg.OperationalError) and (
+            sqlstate == "" or sqlstate.startswith(("08", "57")))
+    return False

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -148,6 +149,10 @@ class StaffRow(Base):
     role: Mapped[str] = mapped_column(String(30))
     department_code: Mapped[str | None] = mapped_column(String(18))
     street_code: Mapped[str | None] = mapped_column(String(9))
+    # Login (migration 0006): argon2id PHC string; NULL = no password set, cannot log in.
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class PartRow(Base):
@@ -225,6 +230,7 @@ class CaseRow(Base):
                       Index("ix_case_queue", "state", "source", "urgency", "deadline"),
                       Index("ix_case_closed_at", "closed_at"),
                       Index("ix_case_external_id", "external_id", unique=True),
+                      Index("ix_case_grid_reported", "grid_id", "reported_at", "state"),
                       # Open cases in deadline order: the overdue queue's first page is
                       # the first rows of this index (migration 0004).
                       Index("ix_case_open_deadline", "deadline",
@@ -247,8 +253,12 @@ class CaseEventRow(Base):
     to_state: Mapped[str] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(Text, default="", server_default="")
     details: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")  # JSON
+    # Id the seat gave the operation before sending it (migration 0006): after a dropped
+    # connection the seat looks it up instead of guessing whether its commit went through.
+    op_id: Mapped[str | None] = mapped_column(String(36))
 
-    __table_args__ = (Index("ix_case_event_case_seq", "case_id", "seq", unique=True),)
+    __table_args__ = (Index("ix_case_event_case_seq", "case_id", "seq", unique=True),
+                      Index("ix_case_event_op_id", "op_id", unique=True))
 
 
 class AttachmentRow(Base):

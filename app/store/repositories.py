@@ -7,6 +7,7 @@ as the map; ORM rows and SQL stay inside this package.
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 import shapely
-from sqlalchemy import Engine, func, insert, select, text, update
+from sqlalchemy import Engine, and_, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -54,6 +55,29 @@ from app.store.orm import (
 )
 
 BBox = tuple[float, float, float, float]  # minx, miny, maxx, maxy in display metres
+
+# Spatial queries that go through PostGIS (app.store.postgis, GiST indexes) on PostgreSQL
+# instead of the portable bbox / (cell, y) btree path. Each is on only where the district
+# benchmark measured GiST faster (benchmarks/run.py section "postgis", docs/benchmarks.md
+# §10; medians per call); both paths return the same rows (tests/db/test_postgis.py).
+# SQLite always takes the portable path. The branches that are off stay, so the benchmark
+# keeps measuring them (another server or data size may tip the balance).
+POSTGIS_PATHS: dict[str, bool] = {
+    # One indexed ST_Intersects instead of bbox candidates + their polygons decoded in
+    # Python: ~3.5× faster.
+    "grid_at": True,
+    # GiST instead of the (minx, maxx, miny, maxy) btree, whose leading range column cuts
+    # little: ~1.5× faster.
+    "grid_ids_in_bbox": True,
+    # The (cell, y) bucket btree is already one index range per 100 m column: GiST is level
+    # with it (1.0–1.2× over 100 m – 3 km boxes), not worth a second code path in use.
+    "part_rowids_in_bbox": False,
+    # Duplicate look-ups are tiny boxes that (cell, y) and the state/time index answer in
+    # ~0.1 ms inside the server; the GiST variant measured 0.9×.
+    "cases_near": False,
+    # Cameras are few (1,607); the GiST variant measured 0.7× the (cell, y) one.
+    "cameras_seeing": False,
+}
 
 
 def _geom(wkb: bytes | None) -> shapely.Geometry | None:
@@ -154,6 +178,14 @@ class AdminRepository(_Repo):
 
     def grid_ids_in_bbox(self, bbox: BBox) -> list[str]:
         """Grids whose bounding box meets ``bbox`` (spatial index, no full scan)."""
+        if not self.is_sqlite and POSTGIS_PATHS["grid_ids_in_bbox"]:
+            from app.store import postgis
+
+            with self.engine.connect() as c:
+                return postgis.grid_ids_in_bbox(c, bbox)
+        return self._grid_ids_in_bbox_portable(bbox)
+
+    def _grid_ids_in_bbox_portable(self, bbox: BBox) -> list[str]:
         minx, miny, maxx, maxy = bbox
         with self.engine.connect() as c:
             if self.is_sqlite:
@@ -173,6 +205,42 @@ class AdminRepository(_Repo):
                     ).order_by(GridRow.grid_id)
                 )
             return [r[0] for r in rows]
+
+    def grid_at(self, lon: float, lat: float, x: float | None = None,
+                y: float | None = None) -> str | None:
+        """Id of the unit grid containing (lon, lat), its edge included; None outside every
+        grid. A point on an edge two grids share belongs to the smaller id.
+
+        ``x``, ``y``: the point in display metres when the caller has them (saves the
+        projection on the portable path).
+        """
+        if not self.is_sqlite and POSTGIS_PATHS["grid_at"]:
+            from app.store import postgis
+
+            with self.engine.connect() as c:
+                return postgis.grid_at(c, lon, lat)
+        return self._grid_at_portable(lon, lat, x, y)
+
+    def _grid_at_portable(self, lon: float, lat: float, x: float | None = None,
+                          y: float | None = None) -> str | None:
+        """The bbox index narrows to a few grids; shapely decides on their polygons."""
+        if x is None or y is None:
+            from app.gis import crs
+
+            x, y = (float(v) for v in crs.to_projected(lon, lat))
+        # A hair (1 mm) around the point: a point on a grid's edge or vertex may project a
+        # rounding error outside that grid's metre bbox, and would miss the smaller id.
+        ids = self._grid_ids_in_bbox_portable((x - 1e-3, y - 1e-3, x + 1e-3, y + 1e-3))
+        if not ids:
+            return None
+        with self.engine.connect() as c:
+            geoms = dict(c.execute(select(GridRow.grid_id, GridRow.geom)
+                                   .where(GridRow.grid_id.in_(ids))).all())
+        for gid in ids:  # id order, so an edge shared by two grids goes to the smaller id
+            geom = _geom(geoms.get(gid))
+            if geom is not None and shapely.intersects_xy(geom, lon, lat):
+                return gid
+        return None
 
     def bbox_of(self, table: str, key: str) -> BBox | None:
         """Display-metre bounding box of a street, community or grid by its code."""
@@ -272,6 +340,62 @@ class OrgRepository(_Repo):
             return {(k, code): name for k, code, name in c.execute(
                 select(CatalogueRow.kind, CatalogueRow.code, CatalogueRow.name))}
 
+    # -- accounts (app.services.auth) --------------------------------------------------
+    # An account row as a plain tuple: (staff, password hash or None, active, changed at).
+    # The hash never leaves store + auth service; the UI sees Staff only.
+
+    @staticmethod
+    def _account(r: StaffRow) -> tuple[Staff, str | None, bool, datetime | None]:
+        staff = Staff(login=r.login, name=r.name, role=Role(r.role),
+                      department_code=r.department_code, street_code=r.street_code)
+        return staff, r.password_hash, bool(r.active), r.password_changed_at
+
+    def account(self, login: str) -> tuple[Staff, str | None, bool, datetime | None] | None:
+        with Session(self.engine) as s:
+            r = s.get(StaffRow, login)
+            return self._account(r) if r is not None else None
+
+    def accounts(self) -> list[tuple[Staff, str | None, bool, datetime | None]]:
+        with Session(self.engine) as s:
+            return [self._account(r)
+                    for r in s.scalars(select(StaffRow).order_by(StaffRow.login))]
+
+    def any_password(self) -> bool:
+        """Whether any active account can log in (then the desktop asks for a login)."""
+        with self.engine.connect() as c:
+            return c.execute(select(StaffRow.login).where(
+                StaffRow.password_hash.is_not(None), StaffRow.active.is_(True))
+                .limit(1)).first() is not None
+
+    def add_account(self, staff: Staff, password_hash: str | None,
+                    changed_at: datetime | None = None) -> None:
+        try:
+            with Session(self.engine) as s, s.begin():
+                if s.get(StaffRow, staff.login) is not None:
+                    raise DomainError(f"The login “{staff.login}” is taken: choose another")
+                s.add(StaffRow(login=staff.login, name=staff.name, role=staff.role.value,
+                               department_code=staff.department_code,
+                               street_code=staff.street_code, password_hash=password_hash,
+                               active=True, password_changed_at=changed_at))
+        except IntegrityError as exc:  # a concurrent add of the same login
+            raise DomainError(f"The login “{staff.login}” is taken: choose another") from exc
+
+    def set_password_hash(self, login: str, password_hash: str,
+                          changed_at: datetime | None = None) -> bool:
+        """Store a new hash; ``changed_at`` None keeps the date (a rehash of the same
+        password). Returns False when there is no such login."""
+        values: dict[str, object] = {"password_hash": password_hash}
+        if changed_at is not None:
+            values["password_changed_at"] = changed_at
+        with self.engine.begin() as c:
+            return c.execute(update(StaffRow).where(StaffRow.login == login)
+                             .values(**values)).rowcount > 0
+
+    def set_active(self, login: str, active: bool) -> bool:
+        with self.engine.begin() as c:
+            return c.execute(update(StaffRow).where(StaffRow.login == login)
+                             .values(active=active)).rowcount > 0
+
 
 _PART_COLS = (PartRow.id, PartRow.part_id, PartRow.type_code, PartRow.name, PartRow.dept_code,
               PartRow.owner_code, PartRow.maintainer_code, PartRow.grid_id, PartRow.status,
@@ -330,6 +454,11 @@ class PartRepository(_Repo):
 
     def rowids_in_bbox(self, bbox: BBox, limit: int | None = None) -> np.ndarray:
         """Primary keys of parts inside ``bbox`` (display metres), via the spatial index."""
+        if not self.is_sqlite and POSTGIS_PATHS["part_rowids_in_bbox"]:
+            from app.store import postgis
+
+            with self.engine.connect() as c:
+                return postgis.point_rowids_in_bbox(c, "part", bbox, limit)
         return _points_in_bbox(self.engine, PartRow, bbox, limit)
 
     def point_arrays(self) -> PointArrays:
@@ -452,11 +581,16 @@ class CaseRepository(_Repo):
                 select(CaseRow.state, func.count()).group_by(CaseRow.state)
                 .order_by(CaseRow.state))}
 
-    def point_arrays(self, open_only: bool = True,
-                     since: datetime | None = None) -> PointArrays:
-        """Cases for the map: rowid, x, y, state code (index into CaseState), urgency code."""
+    def point_arrays(self, open_only: bool = True, since: datetime | None = None,
+                     ids: Iterable[int] | None = None) -> PointArrays:
+        """Cases for the map: rowid, x, y, state code (index into CaseState), urgency code.
+
+        ``ids``: just these cases, whatever their state (a live update of a few symbols).
+        """
         q = select(CaseRow.id, CaseRow.x, CaseRow.y, CaseRow.state, CaseRow.urgency)
-        if open_only:
+        if ids is not None:
+            q = q.where(CaseRow.id.in_(sorted(set(ids))))
+        elif open_only:
             # IN over the open states (not NOT IN the closed ones) can use the state index.
             q = q.where(CaseRow.state.in_([s.value for s in CaseState if s.is_open]))
         if since is not None:
@@ -511,7 +645,8 @@ class CaseRepository(_Repo):
         return case, flow
 
     def create(self, case: Case, x: float, y: float, flow: CaseFlow, event: CaseEvent,
-               attempts: int = 10, photos: Sequence[Photo] = ()) -> Case:
+               attempts: int = 10, photos: Sequence[Photo] = (),
+               op_id: str | None = None) -> Case:
         """Insert a new case with the next number of its report day, and its first event.
 
         The number is the day's highest + 1, taken inside the inserting transaction; when a
@@ -533,8 +668,11 @@ class CaseRepository(_Repo):
                             f"{external} was taken in before (case "
                             f"{self.number_of_external(external, c)}): it is not imported "
                             "twice")
+                    # A range, not LIKE 'prefix%': LIKE cannot use the btree index under
+                    # a non-C collation, and this runs under the per-day lock.
                     last = c.execute(select(func.max(CaseRow.number))
-                                     .where(CaseRow.number.like(prefix + "%"))).scalar()
+                                     .where(CaseRow.number >= prefix,
+                                            CaseRow.number < prefix + ":")).scalar()
                     case.number = format_case_number(case.reported_at,
                                                      int(last[8:]) + 1 if last else 1)
                     values = dict(
@@ -553,7 +691,8 @@ class CaseRepository(_Repo):
                         **_flow_values(flow))
                     case_id = c.execute(insert(CaseRow.__table__).values(**values)
                                         .returning(CaseRow.id)).scalar_one()
-                    _insert_event(c, case_id, 1, event, photos)
+                    _insert_event(c, case_id, 1, event, photos, op_id)
+                    self._notify(c, case_id, case.number, case.state.value, flow.version, event)
             except (IntegrityError, OperationalError) as exc:
                 if isinstance(exc, OperationalError) and not _is_contention(exc):
                     raise
@@ -627,7 +766,7 @@ class CaseRepository(_Repo):
 
     def apply(self, case_id: int, expected_version: int, flow: CaseFlow, event: CaseEvent,
               deadline: datetime | None, closed_at: datetime | None,
-              photos: Sequence[Photo] = ()) -> None:
+              photos: Sequence[Photo] = (), op_id: str | None = None) -> None:
         """Write a transition: the flow (if the case is still at ``expected_version``) and
         its event, atomically.
 
@@ -654,7 +793,34 @@ class CaseRepository(_Repo):
             # The UPDATE above holds the case row, so nobody else can append meanwhile.
             seq = c.execute(select(func.coalesce(func.max(CaseEventRow.seq), 0))
                             .where(CaseEventRow.case_id == case_id)).scalar_one() + 1
-            _insert_event(c, case_id, seq, event, photos)
+            _insert_event(c, case_id, seq, event, photos, op_id)
+            self._notify(c, case_id, flow.case_number, flow.state.value, expected_version + 1,
+                         event)
+
+    def _notify(self, c, case_id: int, number: str | None, state: str,  # type: ignore[no-untyped-def]
+                version: int, event: CaseEvent) -> None:
+        """Tell the other seats (PostgreSQL NOTIFY, delivered at commit; see app.store.live)."""
+        if self.is_sqlite:
+            return  # seats on one SQLite file watch the event table instead
+        payload = json.dumps({"id": case_id, "n": number, "s": state, "v": version,
+                              "a": event.action.value, "by": event.actor_login,
+                              "t": time.time()}, ensure_ascii=False)
+        c.execute(text("SELECT pg_notify(:ch, :p)"), {"ch": CHANGE_CHANNEL, "p": payload})
+
+    def notify_bulk(self) -> None:
+        """After a bulk write (import, seed): every seat reloads its queues and map."""
+        if not self.is_sqlite:
+            with self.engine.begin() as c:
+                c.execute(text("SELECT pg_notify(:ch, :p)"),
+                          {"ch": CHANGE_CHANNEL, "p": json.dumps({"bulk": "cases"})})
+
+    def applied_op(self, op_id: str) -> tuple[str, int] | None:
+        """(case number, event seq) of the event an operation wrote, if it was committed."""
+        with self.engine.connect() as c:
+            r = c.execute(select(CaseRow.number, CaseEventRow.seq)
+                          .join(CaseRow, CaseRow.id == CaseEventRow.case_id)
+                          .where(CaseEventRow.op_id == op_id)).first()
+        return (r[0], r[1]) if r else None
 
     def attachments(self, case_id: int) -> list[Attachment]:
         """The case's attachments (without bytes), oldest first."""
@@ -742,15 +908,25 @@ class CaseRepository(_Repo):
     def near(self, type_code: str, bbox: BBox, since: datetime, until: datetime
              ) -> list[tuple[Case, float, float]]:
         """Open cases of a type inside ``bbox`` reported in [since, until], with their x, y."""
-        minx, miny, maxx, maxy = bbox
-        cells = list(range(point_cell(minx), point_cell(maxx) + 1))
-        q = select(*_CASE_COLS, CaseRow.x, CaseRow.y).where(
-            CaseRow.cell.in_(cells), CaseRow.y.between(miny, maxy),
-            CaseRow.x.between(minx, maxx), CaseRow.type_code == type_code,
-            CaseRow.state.in_([s.value for s in CaseState if s.is_open]),
-            CaseRow.reported_at.between(since, until)).order_by(CaseRow.number)
+        open_states = [s.value for s in CaseState if s.is_open]
+        q = select(*_CASE_COLS, CaseRow.x, CaseRow.y)
+        if not self.is_sqlite and POSTGIS_PATHS["cases_near"]:
+            from app.store import postgis
+
+            q = q.where(CaseRow.id.in_(postgis.CASE_IDS_NEAR))
+            params: dict[str, object] = postgis.near_params(type_code, bbox, open_states,
+                                                            since, until)
+        else:
+            minx, miny, maxx, maxy = bbox
+            cells = list(range(point_cell(minx), point_cell(maxx) + 1))
+            q = q.where(CaseRow.cell.in_(cells), CaseRow.y.between(miny, maxy),
+                        CaseRow.x.between(minx, maxx), CaseRow.type_code == type_code,
+                        CaseRow.state.in_(open_states),
+                        CaseRow.reported_at.between(since, until))
+            params = {}
+        q = q.order_by(CaseRow.number)
         with self.engine.connect() as c:
-            rows = c.execute(q).all()
+            rows = c.execute(q, params).all()
         n = len(_CASE_COLS)
         return [(self._to_domain(r[:n]), r[n], r[n + 1]) for r in rows]
 
@@ -785,12 +961,39 @@ class CameraRepository(_Repo):
         with self.engine.connect() as c:
             return int(c.execute(select(func.count()).select_from(CameraRow)).scalar_one())
 
+    def seeing(self, x: float, y: float) -> list[Camera]:
+        """Cameras whose view holds the map point (x, y) (display metres), nearest first
+        (ties by part id): the cameras a video supervisor can check a report with."""
+        with self.engine.connect() as c:
+            reach = c.execute(select(func.max(CameraRow.range_m))).scalar()
+            if reach is None:
+                return []
+            if not self.is_sqlite and POSTGIS_PATHS["cameras_seeing"]:
+                from app.store import postgis
+
+                near = CameraRow.part_id.in_(postgis.CAMERA_IDS_IN_BOX)
+                params: dict[str, object] = dict(postgis.camera_params(x, y, reach))
+            else:
+                # Cameras stand where their part is: the (cell, y) bucket index of the
+                # parts finds those within the longest range of any camera.
+                cells = list(range(point_cell(x - reach), point_cell(x + reach) + 1))
+                near = and_(PartRow.cell.in_(cells),
+                            PartRow.y.between(y - reach, y + reach),
+                            PartRow.x.between(x - reach, x + reach))
+                params = {}
+            rows = c.execute(self._query().where(near), params).all()
+        cams = [cam for cam in map(self._camera, rows) if cam.sees(x, y)]
+        return sorted(cams, key=lambda cam: (math.hypot(cam.x - x, cam.y - y), cam.part_id))
+
 
 class DuplicateExternalIdError(DomainError):
     """A case with this external id (e.g. an Open311 service_request_id) already exists."""
 
 
 # -- queues -------------------------------------------------------------------------------
+# PostgreSQL NOTIFY channel of case changes (payload: see CaseRepository._notify).
+CHANGE_CHANNEL = "citygrid_case"
+
 QUEUES: tuple[str, ...] = ("to_register", "to_verify", "to_file", "to_dispatch",
                            "in_handling", "awaiting_check", "to_close", "overdue", "parked",
                            "closed_today")
@@ -888,10 +1091,12 @@ _ATTACH_COLS = (AttachmentRow.id, AttachmentRow.event_seq, AttachmentRow.name, A
 
 
 def _insert_event(c, case_id: int, seq: int, event: CaseEvent,  # type: ignore[no-untyped-def]
-                  photos: Sequence[Photo]) -> None:
+                  photos: Sequence[Photo], op_id: str | None = None) -> None:
     """Append an event and its photos in the caller's transaction; the event's details list
-    the attachment ids, so the timeline shows which photos came with which step."""
+    the attachment ids, so the timeline shows which photos came with which step. ``op_id``
+    (unique) records which seat operation wrote it, for re-checks after a lost connection."""
     values = _event_values(event)
+    values["op_id"] = op_id
     if photos:
         ids = [c.execute(insert(AttachmentRow.__table__).values(
             case_id=case_id, event_seq=seq, name=p.name[:255], mime=p.mime, size=len(p.data),

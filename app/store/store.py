@@ -47,6 +47,7 @@ class Store:
 
     def replace_all(self, data: Dataset, progress: Progress | None = None) -> None:
         replace_all(self.engine, data, progress)
+        self.cases.notify_bulk()  # seats on a shared server reload everything
 
     def close(self) -> None:
         self.engine.dispose()

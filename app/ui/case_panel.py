@@ -9,6 +9,8 @@ which tests replace to fill the dialog without a nested event loop.
 from __future__ import annotations
 
 import html
+import uuid
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -35,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.calendar import LimitUnit, remaining
 from app.domain.case import Case, CaseSource, Urgency
-from app.domain.errors import DomainError
+from app.domain.errors import ConnectionLostError, DomainError
 from app.domain.org import Role
 from app.domain.workflow import STEP_OF_STATE, TRANSITIONS, Action, Actor
 from app.ui import texts
@@ -326,6 +328,7 @@ class CasePanel(QWidget):
 
     case_selected = Signal(object)  # the selected Case (or None)
     case_changed = Signal(str)  # number of a case an action was applied to
+    connection_lost = Signal(str)  # an action could not reach the server (kept for resend)
 
     def __init__(self, service: Any, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -335,6 +338,9 @@ class CasePanel(QWidget):
         self.queues: list[tuple[str, str]] = []  # the tabs shown for the current actor
         self.current_queue = QUEUES[0][0]
         self._shown: Case | None = None  # the case in the detail (selected or looked up)
+        # (number, action, call) of a decision the server did not receive: sent again when
+        # the operator picks the same action on the case (see _run).
+        self._unsent: tuple[str, Action, Callable[[], object]] | None = None
 
         self.tabs = QTabBar()
         self.tabs.setObjectName("queueTabs")
@@ -511,6 +517,34 @@ class CasePanel(QWidget):
         else:
             self._show(None)
 
+    def refresh_live(self, changes: Sequence[Any]) -> None:
+        """Other seats changed cases (``CaseChange`` objects): update counts and the queue
+        in place — same selection, same scroll position — and reload the detail only when
+        the case in it is one of those that changed."""
+        numbers = {c.number for c in changes if c.number}
+        bulk = any(c.bulk for c in changes)
+        shown = self._shown_number()
+        scroll = self.table.verticalScrollBar().value()
+        counts = self.service.queue_counts(self.actor, self.filters)
+        for i, (key, label) in enumerate(self.queues):
+            self.tabs.setTabText(i, f"{tr(label)} {counts.get(key, 0)}")
+        cases = self.service.queue(self.actor, self.current_queue, self.filters, limit=500)
+        sel = self.table.selectionModel()
+        sel.blockSignals(True)
+        try:
+            self.model.set_cases(cases, self.service.now())
+            self.table.clearSelection()
+            for r, c in enumerate(self.model.cases):
+                if c.number == shown:
+                    self.table.selectRow(r)
+                    break
+        finally:
+            sel.blockSignals(False)
+        self.table.verticalScrollBar().setValue(scroll)
+        self.table.viewport().update()
+        if shown and (bulk or shown in numbers):
+            self.show_case(shown)
+
     def select_number(self, number: str) -> bool:
         """Select case ``number`` in the current queue; True if it is there.
 
@@ -633,24 +667,55 @@ class CasePanel(QWidget):
             return
         if action not in self.action_buttons:
             return
+        kept = self._unsent
+        if kept is not None and kept[0] == case.number and kept[1] is action:
+            # The decision typed before the connection broke: send it again, same op id.
+            self._run(case.number, action, kept[2])
+            return
         if action is Action.REGISTER and self._offer_duplicates(case):
             return
         kwargs = self._ask(action, case)
         if kwargs is None:
             return
-        self._run(case.number, action,
-                  lambda: self.service.act(self.actor, case.number, action, **kwargs))
+        op_id = str(uuid.uuid4())  # one per decision: a resend is recognised, not re-applied
+        self._run(case.number, action, lambda: self.service.act(
+            self.actor, case.number, action, op_id=op_id, **kwargs))
+
+    def ask_retry(self, title: str, message: str) -> bool:
+        """Ask whether to send an operation again now; tests replace it."""
+        return QMessageBox.question(
+            self, title, message,
+            QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Retry) == QMessageBox.StandardButton.Retry
 
     def _run(self, number: str, action: Action, call: Callable[[], object]) -> bool:
-        """Call the service; show a refusal plainly; reload keeping ``number`` shown."""
-        try:
-            call()
-        except DomainError as exc:
-            QMessageBox.warning(self, action_text(action), str(exc))
-            ok = False
-        else:
-            self.case_changed.emit(number)
-            ok = True
+        """Call the service; show a refusal plainly; reload keeping ``number`` shown.
+
+        When the server cannot be reached the decision is kept (not lost): the operator can
+        retry now, or later by choosing the same action on the case again; the service
+        re-checks by the operation id, so the action is applied exactly once.
+        """
+        while True:
+            try:
+                call()
+            except ConnectionLostError as exc:
+                self._unsent = (number, action, call)
+                self.connection_lost.emit(str(exc))
+                if self.ask_retry(action_text(action), self.tr(
+                        "The database server cannot be reached. Your decision on case %1 "
+                        "is kept and has not been lost.\n\nSend it again now? (Or later: "
+                        "choose the same action on the case again.)").replace("%1", number)):
+                    continue
+                return False
+            except DomainError as exc:
+                self._unsent = None
+                QMessageBox.warning(self, action_text(action), str(exc))
+                ok = False
+            else:
+                self._unsent = None
+                self.case_changed.emit(number)
+                ok = True
+            break
         self.refresh(keep=number)
         return ok
 

@@ -15,6 +15,7 @@ and nothing typed is lost.
 from __future__ import annotations
 
 import math
+import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -44,7 +45,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.attachment import Photo
 from app.domain.case import Case, CaseSource, Urgency
-from app.domain.errors import DomainError
+from app.domain.errors import ConnectionLostError, DomainError
 from app.gis import crs
 from app.ui import texts
 from app.ui.type_picker import TypePicker
@@ -207,6 +208,7 @@ class IntakeDialog(QDialog):
         self.location: PickedLocation | None = None
         self.photos: list[Photo] = []
         self.last_case: Case | None = None
+        self._pending_op: str | None = None  # op id of a report not yet confirmed stored
         self.type_names = service.type_names()
         self.setObjectName("intakeDialog")
         self.setWindowTitle(self.tr("Hotline intake") if self.source is CaseSource.HOTLINE
@@ -485,7 +487,14 @@ class IntakeDialog(QDialog):
                 self.description.toPlainText().strip(), self.source,
                 urgency=self.urgency.currentData(), address=self.address.text().strip(),
                 photos=list(self.photos), caller=self.caller_name.text().strip(),
-                caller_phone=_plain_phone(self.caller_phone.text()))
+                caller_phone=_plain_phone(self.caller_phone.text()), op_id=self._op_id())
+        except ConnectionLostError as exc:
+            # The form stays as typed; sending again carries the same operation id, so a
+            # report the server did store before the line broke is not stored twice.
+            self._show_status(self.tr("Not reported — the server cannot be reached; the form "
+                                      "is kept, submit again when it is back (%1)")
+                              .replace("%1", str(exc)), error=True)
+            return None
         except DomainError as exc:
             self._show_status(self.tr("Not reported: %1").replace("%1", str(exc)), error=True)
             return None
@@ -525,8 +534,15 @@ class IntakeDialog(QDialog):
         finally:
             dlg.deleteLater()
 
+    def _op_id(self) -> str:
+        """The id of this report: made at the first submit, kept until the form is reset."""
+        if self._pending_op is None:
+            self._pending_op = str(uuid.uuid4())
+        return self._pending_op
+
     def reset(self) -> None:
         """Empty the form for the next call (the status line keeps the last result)."""
+        self._pending_op = None
         for edit in (self.caller_name, self.caller_phone, self.address):
             edit.clear()
         self.description.clear()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 from app.domain.camera import Camera
 from app.domain.errors import DomainError
 from app.domain.case import Case, CaseState
-from app.domain.org import Role
-from app.domain.workflow import Actor
+from app.domain.org import Role, Staff
+from app.domain.workflow import Action, Actor
 from app.gis import crs
 from app.map.camera_layer import build_camera_layers, insert_camera_layers
 from app.map.vector_basemap_layer import insert_basemap, vector_basemap_layer
@@ -36,6 +36,7 @@ from app.map.district_layers import (
     case_layer_data,
     index_of_rowid,
     insert_parts,
+    patch_case_layer,
 )
 from app.map.layers import LayerList, PointLayer, TileLayer
 from app.map.render import MapCanvas
@@ -43,6 +44,7 @@ from app.services import map_data, queries, vector_basemap
 from app.services.cases import CaseService
 from app.services.map_data import MapData
 from app.services.video import VideoService
+from app.store.live import CaseChange, ChangeFeed
 from app.store.repositories import PointArrays
 from app.store.store import Store
 from app.ui import texts
@@ -56,12 +58,34 @@ from app.ui.video_panel import VideoPanel
 from app.ui.workers import Worker
 
 
+def _action_name(action: str | None) -> str:
+    try:
+        return texts.action_text(Action(action))
+    except ValueError:
+        return action or ""
+
+
+class _FeedBridge(QObject):
+    """Carries the change feed's callbacks (its own thread) to the GUI thread: signals of
+    an object living in the GUI thread are queued there."""
+
+    changes = Signal(object)  # list[CaseChange]
+    status = Signal(bool, str)
+
+
+# Live updates arriving within this many ms are applied together (one queue/map refresh).
+LIVE_COALESCE_MS = 120
+
+
 class MainWindow(QMainWindow):
     loaded = Signal()  # vector layers are on the map (interactive)
     parts_loaded = Signal()  # the 1.4 M parts layer has arrived
     language_requested = Signal(str)  # 'zh_CN' | 'en'
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    live_applied = Signal(int)  # n changes from the feed applied to queues, map and detail
+    switch_user_requested = Signal()  # File → Switch user: the app shows the login again
+
+    def __init__(self, store: Store, parent: QWidget | None = None, live: bool = True) -> None:
         super().__init__(parent)
         self.store = store
         self.data: MapData | None = None
@@ -99,6 +123,15 @@ class MainWindow(QMainWindow):
         self._build_video_panel()
         self._build_menus()
         self._build_status_bar()
+        self._feed: ChangeFeed | None = None
+        self._closed = False
+        self._pending_changes: list[CaseChange] = []
+        self._live_timer = QTimer(self)
+        self._live_timer.setSingleShot(True)
+        self._live_timer.setInterval(LIVE_COALESCE_MS)
+        self._live_timer.timeout.connect(self._apply_changes)
+        if live:
+            self.start_live()
 
     # -- construction ---------------------------------------------------------------------
     def _dock(self, title: str, widget: QWidget, name: str,
@@ -160,6 +193,7 @@ class MainWindow(QMainWindow):
         self.case_panel = CasePanel(self.case_service, self._actor_for(default))
         self.case_panel.case_selected.connect(self._on_case_selected)
         self.case_panel.case_changed.connect(self._reload_cases)
+        self.case_panel.connection_lost.connect(lambda why: self.set_connection_state(False, why))
         self.user_box.currentIndexChanged.connect(self._on_seat_user)
         tb = self.findChild(QToolBar, "mapToolbar")
         tb.addSeparator()
@@ -192,6 +226,20 @@ class MainWindow(QMainWindow):
                                      "videoDock", Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.attr_dock, self.video_dock)
         self.attr_dock.raise_()
+
+    def set_logged_in(self, staff: Staff) -> None:
+        """The seat belongs to the account that logged in: its queues and rights, and no
+        switching to another login except by logging in again (File → Switch user)."""
+        if staff.login not in self.staff:  # an account added after the window was built
+            self.staff[staff.login] = staff
+            self.user_box.addItem(
+                f"{staff.name} ({staff.login}, {texts.role_text(staff.role)})", staff.login)
+        self.user_box.setCurrentIndex(self.user_box.findData(staff.login))
+        self.user_box.setEnabled(False)
+        self.user_box.setToolTip(self.tr("Logged in as %1; File → Switch user to change")
+                                 .replace("%1", staff.login))
+        self.act_switch_user.setVisible(True)
+        self._on_seat_user()
 
     def _on_seat_user(self, _index: int = 0) -> None:
         actor = self._actor_for(self.user_box.currentData())
@@ -378,6 +426,12 @@ class MainWindow(QMainWindow):
                   self.act_vector_basemap):
             m_file.addAction(a)
         m_file.addSeparator()
+        self.act_switch_user = QAction(self.tr("Switch &user…"), self)
+        self.act_switch_user.setObjectName("actSwitchUser")
+        self.act_switch_user.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.act_switch_user.triggered.connect(self.switch_user_requested.emit)
+        self.act_switch_user.setVisible(False)  # shown once the seat was logged in
+        m_file.addAction(self.act_switch_user)
         act_quit = QAction(self.tr("E&xit"), self)
         act_quit.setShortcut(QKeySequence.StandardKey.Quit)
         act_quit.triggered.connect(self.close)
@@ -424,9 +478,12 @@ class MainWindow(QMainWindow):
         self.load_bar.hide()
         self.db_label = QLabel(self._db_text())
         self.db_label.setObjectName("dbLabel")
+        self.conn_label = QLabel("")
+        self.conn_label.setObjectName("connLabel")
         sb.addWidget(self.coord_label)
         sb.addWidget(self.scale_label)
         sb.addPermanentWidget(self.load_bar)
+        sb.addPermanentWidget(self.conn_label)
         sb.addPermanentWidget(self.db_label)
 
     def _db_text(self) -> str:
@@ -677,7 +734,78 @@ class MainWindow(QMainWindow):
             "CityGrid — a desktop GIS command centre for grid-based urban management: "
             "unit grids, city parts and cases on one map."))
 
+    # -- live updates from the other seats ----------------------------------------------
+    def start_live(self) -> None:
+        """Listen for case changes of every seat (PostgreSQL NOTIFY; a watch on SQLite)."""
+        if self._feed is not None:
+            return
+        self._bridge = _FeedBridge(self)
+        self._bridge.changes.connect(self._on_feed_changes)
+        self._bridge.status.connect(self.set_connection_state)
+        bridge = self._bridge
+        self._feed = ChangeFeed(self.store.engine).start(
+            lambda changes: bridge.changes.emit(changes),
+            lambda up, why: bridge.status.emit(up, why))
+
+    def stop_live(self) -> None:
+        if self._feed is not None:
+            self._feed.stop()
+            self._feed = None
+
+    def set_connection_state(self, up: bool, why: str = "") -> None:
+        """Show whether the seat reaches the server (red while it reconnects)."""
+        if up:
+            self.conn_label.setText("<span style='color:#2e7d32'>●</span> " + self.tr("Online"))
+            self.conn_label.setToolTip(self.tr("Changes of other seats arrive live"))
+        else:
+            self.conn_label.setText("<span style='color:#c62828'>●</span> "
+                                    + self.tr("Connection lost — reconnecting…"))
+            self.conn_label.setToolTip(why)
+            self.statusBar().showMessage(
+                self.tr("The database server cannot be reached: what you type is kept; "
+                        "send it again when the connection is back"), 10000)
+
+    def _on_feed_changes(self, changes: list[CaseChange]) -> None:
+        if self._closed:
+            return
+        self._pending_changes.extend(changes)
+        if not self._live_timer.isActive():
+            self._live_timer.start()
+
+    def _apply_changes(self) -> None:
+        """Bring queues, counts, map symbols and the open case detail up to date."""
+        changes, self._pending_changes = self._pending_changes, []
+        if not changes or self._closed:
+            return
+        shown = self.case_panel.shown_case()
+        if any(c.bulk for c in changes):
+            self._reload_cases()
+        elif "cases" in self.layers:
+            ids = {c.case_id for c in changes if c.case_id is not None}
+            layer = self.layers["cases"]
+            assert isinstance(layer, PointLayer)
+            highlighted = (int(layer.ids[layer.highlight]) if layer.highlight is not None
+                           and layer.ids is not None else None)
+            patch_case_layer(layer, self.store.cases.point_arrays(ids=ids))
+            layer.highlight = (index_of_rowid(layer, highlighted) if highlighted is not None
+                               else None)
+            self.canvas.flush()
+        self.case_panel.refresh_live(changes)
+        others = [c for c in changes if not c.bulk and c.by != self.case_panel.actor.login
+                  and shown is not None and c.number == shown.number]
+        if others:
+            c = others[-1]
+            self.statusBar().showMessage(
+                self.tr("Case %1 was just changed by %2: %3").replace("%1", c.number or "")
+                .replace("%2", c.by or "?").replace("%3", _action_name(c.action)),
+                10000)
+        self.live_applied.emit(len(changes))
+
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        self.stop_live()
+        self._live_timer.stop()
+        self._pending_changes.clear()
+        self._closed = True
         for d in self._file_dialogs:
             d.stop()
         for w in self._workers:

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from app.domain.case import CaseKind, CaseSource, CaseState
-from app.domain.workflow import Actor
+from app.domain.workflow import Action, Actor
 from app.gis import crs
 from app.store.store import Store
 from app.ui.app import ensure_app, install_language
@@ -152,3 +152,45 @@ def test_filters_narrow_the_queue_and_counts(window: MainWindow, qtbot) -> None:
     urgent = panel.urgency_filter.findData("urgent")
     panel.urgency_filter.setCurrentIndex(urgent)
     assert all(c.urgency.value == "urgent" for c in panel.model.cases)
+
+
+def test_server_gone_keeps_the_decision_and_the_resend_applies_it_once(  # type: ignore[no-untyped-def]
+        window: MainWindow, qtbot) -> None:
+    from app.domain.errors import ConnectionLostError
+
+    win = window
+    _seat(win, _login_of(win, "operator"))
+    _open_queue(win, "to_register")
+    panel = win.case_panel
+    panel.table.selectRow(0)
+    case = panel.shown_case()
+    assert case is not None and "action_register" in [b.objectName()
+                                                       for b in panel.action_buttons.values()]
+    service = win.case_service
+    real = service.act
+    sent: list[str | None] = []
+
+    def flaky(*args, **kwargs):  # type: ignore[no-untyped-def]
+        sent.append(kwargs.get("op_id"))
+        if len(sent) == 1:
+            raise ConnectionLostError("数据库服务器无法连接")
+        return real(*args, **kwargs)
+
+    service.act = flaky  # type: ignore[method-assign]
+    asked: list[str] = []
+    panel.ask_retry = lambda title, msg: asked.append(msg) or False  # "later"
+    seen: list[str] = []
+    _accept_dialogs(win, seen)
+    panel.action_buttons[Action.REGISTER].click()
+    assert len(asked) == 1 and case.number in asked[0]
+    assert "#c62828" in win.conn_label.text()  # the seat shows the outage
+    assert service.get(panel.actor, case.number).state.value == "reported"
+
+    seen.clear()
+    panel.select_number(case.number)
+    panel.action_buttons[Action.REGISTER].click()  # later: the same action again
+    assert seen == []  # no dialog: the kept decision is sent as it was
+    assert service.get(panel.actor, case.number).state.value == "registered"
+    assert len(sent) == 2 and sent[0] is not None and sent[0] == sent[1]
+    actions = [e.action for e in service.timeline(panel.actor, case.number)]
+    assert actions.count(Action.REGISTER) == 1

@@ -335,3 +335,35 @@ def test_service_refusal_keeps_the_form(dialog: IntakeDialog, service: CaseServi
     assert dialog.description.toPlainText() == "井盖破损"
     assert dialog.type_picker.selected() == ("matter", "06010")
     assert dialog.location is not None and dialog.photo_list.count() == 1
+
+
+def test_server_gone_keeps_the_form_and_the_resend_reports_once(  # type: ignore[no-untyped-def]
+        dialog: IntakeDialog, service: CaseService, inside, qtbot) -> None:
+    from app.domain.errors import ConnectionLostError
+
+    real = service.report
+    sent: list[str | None] = []
+
+    def flaky(*args, **kwargs):  # type: ignore[no-untyped-def]
+        sent.append(kwargs.get("op_id"))
+        if len(sent) == 1:
+            raise ConnectionLostError("数据库服务器无法连接")
+        return real(*args, **kwargs)
+
+    service.report = flaky  # type: ignore[method-assign]
+    fill_minimal(qtbot, dialog, inside, "井盖松动，行人易绊倒")
+    before = service.store.cases.count()
+    click(qtbot, dialog.submit_button)
+    # Not reported, and everything the operator typed is still there.
+    assert service.store.cases.count() == before
+    assert dialog.description.toPlainText() == "井盖松动，行人易绊倒"
+    assert dialog.location is not None and dialog.type_picker.selected() == ("matter", "06010")
+    assert "无法连接" in dialog.status.text()
+    with qtbot.waitSignal(dialog.reported) as sig:
+        click(qtbot, dialog.submit_button)
+    assert service.store.cases.count() == before + 1
+    assert sig.args[0].description == "井盖松动，行人易绊倒"
+    # Both sends carried the same operation id: had the first reached the server before the
+    # line broke, the second would have found it instead of reporting the case twice.
+    assert sent[0] is not None and sent == [sent[0], sent[0]]
+    assert dialog._pending_op is None  # the next call gets a new id
