@@ -1,4 +1,5 @@
-"""Command line: ``python main.py [gui|seed|stats|screenshot|import|export|open311|bench] …``."""
+"""Command line: ``python main.py [gui|seed|stats|screenshot|import|export|open311|user|
+db-password|loadtest|report|bench] …``."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
 LANGS = ("zh_CN", "en")
 
@@ -111,7 +113,80 @@ def _parser() -> argparse.ArgumentParser:
     sc.add_argument("--view", default="district",
                     help="district | street:<9-digit code> | grid:<15-digit id> | "
                     "case:<number> | camera:<part id>")
+
+    # Accounts. The CLI runs with the database owner's rights (whoever can reach the
+    # database URL can change any row), so it acts as the system administrator
+    # app.services.auth.CLI_ACTOR, not as one of the accounts.
+    us = sub.add_parser("user", help="staff accounts and their passwords (acts as the "
+                                     "system administrator)")
+    ussub = us.add_subparsers(dest="user_command", required=True)
+    ul = ussub.add_parser("list", help="list the accounts")
+    ul.add_argument("--db", dest="db_sub")
+    ua = ussub.add_parser("add", help="add an account (prompts for its password)")
+    ua.add_argument("login")
+    ua.add_argument("--name", required=True, help="display name, e.g. 王伟")
+    ua.add_argument("--role", required=True, choices=[r.value for r in _roles()])
+    ua.add_argument("--dept", help="department code (18 characters), for the department role")
+    ua.add_argument("--street", help="9-digit street code the account works in")
+    ua.add_argument("--no-password", action="store_true",
+                    help="create it without a password (it cannot log in until one is set)")
+    ua.add_argument("--password-stdin", action="store_true",
+                    help="read the password from the first line of stdin (scripts)")
+    ua.add_argument("--db", dest="db_sub")
+    for name, help_ in (("passwd", "set an account's password (prompts)"),
+                        ("disable", "disable an account (it can no longer log in)"),
+                        ("enable", "enable a disabled account")):
+        q = ussub.add_parser(name, help=help_)
+        q.add_argument("login")
+        q.add_argument("--db", dest="db_sub")
+        if name == "passwd":
+            q.add_argument("--password-stdin", action="store_true",
+                           help="read the password from the first line of stdin (scripts)")
+
+    dp = sub.add_parser("db-password", help="store the database password in the OS keyring "
+                                            "(or ~/.pgpass), so the URL needs none")
+    dp.add_argument("--db", dest="db_sub", help="postgresql+psycopg://user@host:port/dbname")
+    dp.add_argument("--pgpass", action="store_true",
+                    help="write it to ~/.pgpass ($PGPASSFILE) with mode 0600 instead")
+    dp.add_argument("--password-stdin", action="store_true",
+                    help="read the password from the first line of stdin (scripts)")
+
+    lt = sub.add_parser("loadtest", help="replay a district's day of cases from many seats "
+                                         "(processes) at once and check the invariants")
+    lt.add_argument("--db", dest="db_sub", help="database URL (PostgreSQL for real seats)")
+    lt.add_argument("--seats", type=int, default=20, help="concurrent seats (processes)")
+    lt.add_argument("--speed", type=float, default=100.0,
+                    help="simulated time per wall time (100: a 24 h day lasts 864 s)")
+    lt.add_argument("--cases", type=int, default=3000, help="cases reported in the day")
+    lt.add_argument("--hours", type=float, default=24.0,
+                    help="replay only the first N hours of the day")
+    lt.add_argument("--seed", type=int, default=1, help="random seed of the day's plan")
+    lt.add_argument("--scale", choices=("street", "district"), default="street",
+                    help="demo seeded first when the database is empty (street: seconds; "
+                         "district, the realistic Haidian one: minutes)")
+    lt.add_argument("--json", help="write the figures to this JSON file")
+
+    rp = sub.add_parser("report", help="managers' reports: the evaluation workbook (XLSX, "
+                                       "or CSV tables) and the hotspot map (offline HTML)")
+    rps = rp.add_subparsers(dest="report_kind", required=True)
+    for kind, what, suffix in (("evaluation", "evaluation (考核评价) of posts, departments and "
+                                "regions", ".xlsx, or a directory for CSV tables"),
+                               ("hotspots", "hotspot map (Getis-Ord Gi* per grid)", ".html")):
+        r = rps.add_parser(kind, help=f"write the {what} for a period")
+        r.add_argument("--from", dest="start", required=True, type=_date,
+                       help="first day, YYYY-MM-DD")
+        r.add_argument("--to", dest="end", required=True, type=_date,
+                       help="last day (included), YYYY-MM-DD")
+        r.add_argument("--out", required=True, help=f"output file ({suffix})")
+        r.add_argument("--db", dest="db_sub", help="database URL or SQLite file")
     return p
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}” is not a date: write YYYY-MM-DD") from None
 
 
 def _db(args: argparse.Namespace) -> str | None:
@@ -256,6 +331,133 @@ def cmd_open311(args: argparse.Namespace) -> int:
     return result.status
 
 
+def _roles() -> list:  # type: ignore[type-arg]
+    from app.domain.org import Role
+
+    return list(Role)
+
+
+def _read_password(args: argparse.Namespace, prompt: str = "Password: ") -> str:
+    """The new password: stdin's first line with --password-stdin, else typed twice."""
+    import getpass
+
+    if getattr(args, "password_stdin", False):
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass(prompt)
+    if getpass.getpass("Again: ") != first:
+        raise ValueError("The two passwords differ; nothing was changed")
+    return first
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    from app.domain.errors import DomainError
+    from app.domain.org import Role, Staff
+    from app.services.auth import CLI_ACTOR, AuthService
+    from app.store.store import Store
+
+    auth = AuthService(Store.open(_db(args)))
+    try:
+        if args.user_command == "list":
+            for a in auth.accounts():
+                s = a.staff
+                state = ("active" if a.active else "disabled") + (
+                    "" if a.has_password else ", no password")
+                print(f"{s.login:<16} {s.name:<8} {s.role.value:<17} "
+                      f"{s.department_code or '-':<18} {s.street_code or '-':<9} {state}")
+            return 0
+        if args.user_command == "add":
+            staff = Staff(args.login, args.name, Role(args.role), args.dept, args.street)
+            password = None if args.no_password else _read_password(args)
+            auth.add_user(CLI_ACTOR, staff, password)
+            print(f"Added {staff.login} ({staff.role.label_zh})"
+                  + ("; no password set" if password is None else ""))
+        elif args.user_command == "passwd":
+            auth.set_password(CLI_ACTOR, args.login, _read_password(args, "New password: "))
+            print(f"Password of {args.login} changed")
+        else:
+            auth.set_active(CLI_ACTOR, args.login, args.user_command == "enable")
+            print(f"{args.login} {args.user_command}d")
+    except (DomainError, ValueError) as exc:
+        print(f"Refused: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_db_password(args: argparse.Namespace) -> int:
+    from app.store import credentials
+    from app.store.db import resolve_db_url
+
+    url = resolve_db_url(_db(args))
+    if not credentials.is_postgresql(url):
+        print("db-password is for PostgreSQL server URLs, e.g. --db "
+              "postgresql+psycopg://citygrid@server:5432/citygrid", file=sys.stderr)
+        return 2
+    plain = credentials.without_password(url)
+    try:
+        # A password in the URL is taken (and then should be dropped from it).
+        password = credentials.url_password(url) or _read_password(
+            args, f"Password for {credentials.keyring_username(url)}: ")
+        if args.pgpass:
+            where = str(credentials.write_pgpass(url, password))
+        else:
+            name = credentials.store_in_keyring(url, password)
+            where = f"the OS keyring (service {credentials.KEYRING_SERVICE}, user {name})"
+    except (credentials.CredentialsError, ValueError, OSError) as exc:
+        print(f"Not stored: {exc}", file=sys.stderr)
+        return 2
+    print(f"Stored the password in {where}. Connect with --db {plain} "
+          f"(or CITYGRID_DB={plain}).")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """``report evaluation|hotspots --from D --to D --out FILE`` (both days included)."""
+    if args.end < args.start:
+        print(f"error: --to {args.end} is before --from {args.start}", file=sys.stderr)
+        return 2
+    from app.domain.errors import DomainError
+    from app.store.store import Store
+
+    end = args.end + timedelta(days=1)  # the evaluation takes [start, end)
+    store = Store.open(_db(args))
+    try:
+        if args.report_kind == "evaluation":
+            from app.services import evaluation
+
+            if Path(args.out).suffix.lower() == ".xlsx":
+                paths = [evaluation.export_evaluation(store, args.start, end, args.out,
+                                                      progress=_progress_printer())]
+            else:
+                paths = evaluation.export_evaluation_csv(store, args.start, end, args.out)
+        else:
+            from app.services import hotspots
+
+            # Dates given to the hotspot service include both ends.
+            paths = [hotspots.export_hotspot_map(store, args.start, args.end, args.out,
+                                                 progress=_progress_printer())]
+    except DomainError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    for path in paths:
+        print(f"Wrote {path}")
+    return 0
+
+
+def cmd_loadtest(args: argparse.Namespace) -> int:
+    from app.services.loadtest import LoadTestConfig, format_report, run_loadtest, write_json
+    from app.store.db import resolve_db_url
+
+    cfg = LoadTestConfig(url=resolve_db_url(_db(args)), seats=args.seats, speed=args.speed,
+                         cases=args.cases, hours=args.hours, seed=args.seed, scale=args.scale)
+    result = run_loadtest(cfg, progress=lambda msg: print(msg, flush=True))
+    print(format_report(result.figures))
+    if args.json:
+        write_json(args.json, result.figures)
+    return 0 if result.ok else 1
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from app.ui.app import run_gui
 
@@ -273,4 +475,5 @@ def main(argv: list[str] | None = None) -> int:
     cmd = args.command or "gui"
     return {"seed": cmd_seed, "stats": cmd_stats, "screenshot": cmd_screenshot,
             "import": cmd_import, "export": cmd_export, "open311": cmd_open311,
-            "gui": cmd_gui}[cmd](args)
+            "gui": cmd_gui, "user": cmd_user, "db-password": cmd_db_password,
+            "loadtest": cmd_loadtest, "report": cmd_report}[cmd](args)

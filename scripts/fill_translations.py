@@ -51,7 +51,7 @@ def _load_tsv() -> None:
     path = Path(__file__).with_name("glossary_zh.tsv")
     for line in path.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
-            src, zh = line.split("\t")
+            src, zh = (part.replace("\\n", "\n") for part in line.split("\t"))  # \n escapes
             GLOSSARY.setdefault(("*", src), zh)
 
 

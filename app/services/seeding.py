@@ -24,6 +24,7 @@ from app.domain.departments import load_departments, load_type_owners
 from app.domain.org import DepartmentKind, Role
 from app.domain.part import PartStatus
 from app.gis import crs
+from app.services.auth import DEMO_PASSWORD_META, demo_password_hash
 from app.store.bulk import Dataset
 from app.store.orm import CELL_SIZE
 from app.store.store import Store
@@ -198,6 +199,7 @@ def build_dataset(scale: str = "district", *, seed: int = DEFAULT_SEED,
         ("seed.scale", scale), ("seed.seed", str(seed)), ("seed.end", end.isoformat()),
         ("seed.generated_at", datetime.now().isoformat(timespec="seconds")),
         ("district.code", d.district_code), ("district.name", d.district_name),
+        (DEMO_PASSWORD_META, "1"),  # the login dialog tells the demo password
     ])
     ds.add("district", ("code", "name", "area_km2", "geom"),
            [(d.district_code, d.district_name, float(d.outline.area / 1e6), outline_wkb[0])])
@@ -244,7 +246,11 @@ def build_dataset(scale: str = "district", *, seed: int = DEFAULT_SEED,
            [(o.type_code, o.competent_code, o.owner_code, o.maintainer_code)
             for o in owners.values()])
     staff = _demo_staff(departments, list(d.street_codes))
-    ds.add("staff", ("login", "name", "role", "department_code", "street_code"), staff)
+    # Every demo account logs in with the demo password. argon2 is slow by design: one hash
+    # (salt from the seed, so the rows stay deterministic) serves all of them.
+    demo_hash = demo_password_hash(seed)
+    ds.add("staff", ("login", "name", "role", "department_code", "street_code",
+                     "password_hash"), [(*r, demo_hash) for r in staff])
 
     # Parts: ids, departments by type, census dates spread over 2019–2024.
     n = len(d.part_x)

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
-from PySide6.QtGui import QFont, QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtGui import QAction, QFont, QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.paths import RESOURCES_DIR
+
+if TYPE_CHECKING:
+    from app.domain.org import Staff
+    from app.services.auth import AuthService
+    from app.store.store import Store
+    from app.ui.main_window import MainWindow
 
 I18N_DIR = RESOURCES_DIR / "i18n"
 # Chinese text needs a CJK font. Qt asks fontconfig for fallbacks, but naming the usual
@@ -78,12 +86,30 @@ def run_gui(db: str | None = None, lang: str = "zh_CN", scale: str = "district")
         return 1
     if not store.is_seeded() and not seed_with_progress(store, scale):
         return 1
+    from app.services.auth import AuthService
+
+    auth = AuthService(store)
+    # With accounts that have passwords, the seat is whoever logs in; without any (an old
+    # single-user database) the seat selector stays as it was.
+    seat: dict[str, Staff | None] = {"staff": None}
+    if auth.login_required():
+        seat["staff"] = ask_login(store, auth)
+        if seat["staff"] is None:
+            return 0
     windows: list[MainWindow] = []
+
+    def switch_user(win: MainWindow) -> None:
+        staff = ask_login(store, auth, win)
+        if staff is not None:
+            seat["staff"] = staff
+            apply_login(win, staff)
 
     def open_window(view: tuple[float, float, float, float] | None = None) -> None:
         win = MainWindow(store)
         win.language_requested.connect(lambda code: switch_language(code))
         win.live_language_switch = True
+        if seat["staff"] is not None:
+            apply_login(win, seat["staff"], lambda: switch_user(win))
         if view is not None:
             win.loaded.connect(lambda: win.canvas.zoom_to(view, margin=0.0))
         windows.append(win)
@@ -101,6 +127,49 @@ def run_gui(db: str | None = None, lang: str = "zh_CN", scale: str = "district")
 
     open_window()
     return app.exec()
+
+
+def ask_login(store: Store, auth: AuthService, parent: QWidget | None = None
+              ) -> Staff | None:
+    """Show the login dialog; the logged-in account, or None when cancelled."""
+    from app.services.auth import DEMO_PASSWORD_META
+    from app.ui.login_dialog import LoginDialog
+
+    dialog = LoginDialog(auth, store.url, demo_hint=store.meta.get(DEMO_PASSWORD_META) == "1",
+                         parent=parent)
+    ok = dialog.exec() == LoginDialog.DialogCode.Accepted
+    return dialog.staff if ok else None
+
+
+def apply_login(win: MainWindow, staff: Staff,
+                switch_user: Callable[[], None] | None = None) -> None:
+    """Make ``staff`` the window's seat, not switchable except by logging in again.
+
+    Uses ``MainWindow.set_logged_in(staff)`` and its ``switch_user_requested`` signal when
+    the window has them; otherwise picks the login in the seat selector and locks it.
+    """
+    hook = getattr(win, "set_logged_in", None)
+    if hook is not None:
+        hook(staff)
+    else:
+        box = getattr(win, "user_box", None)
+        if box is not None:
+            index = box.findData(staff.login)
+            if index >= 0:
+                box.setCurrentIndex(index)
+            box.setEnabled(False)
+    if switch_user is None:
+        return
+    signal = getattr(win, "switch_user_requested", None)
+    if signal is not None:
+        signal.connect(switch_user)
+    elif win.findChild(QAction, "actSwitchUser") is None:
+        act = QAction(QCoreApplication.translate("LoginDialog", "Switch user…"), win)
+        act.setObjectName("actSwitchUser")
+        act.triggered.connect(switch_user)
+        menus = win.menuBar().actions()
+        if menus and menus[0].menu() is not None:
+            menus[0].menu().addAction(act)
 
 
 def screenshot(out: str, db: str | None = None, lang: str = "zh_CN",

@@ -342,39 +342,48 @@
   <context>
     <name>CasePanel</name>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="347" />
+      <location filename="../../app/ui/case_panel.py" line="353" />
       <source>All sources</source>
       <translation>全部来源</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="352" />
+      <location filename="../../app/ui/case_panel.py" line="358" />
       <source>All urgencies</source>
       <translation>全部紧急程度</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="357" />
+      <location filename="../../app/ui/case_panel.py" line="363" />
       <source>All streets</source>
       <translation>全部街道</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="364" />
+      <location filename="../../app/ui/case_panel.py" line="370" />
       <source>Type code, community or grid id</source>
       <translation>类别代码、社区或网格编码</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="395" />
+      <location filename="../../app/ui/case_panel.py" line="401" />
       <source>Refresh (Ctrl+R)</source>
       <translation>刷新 (Ctrl+R)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="569" />
+      <location filename="../../app/ui/case_panel.py" line="603" />
       <source>Select a case</source>
       <translation>请选择案件</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="604" />
+      <location filename="../../app/ui/case_panel.py" line="638" />
       <source>Handling department</source>
       <translation>处置部门</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/case_panel.py" line="705" />
+      <source>The database server cannot be reached. Your decision on case %1 is kept and has not been lost.
+
+Send it again now? (Or later: choose the same action on the case again.)</source>
+      <translation>无法连接数据库服务器。您对案件 %1 的处理已保留，没有丢失。
+
+现在重新发送吗？（也可以稍后对该案件再次选择同一操作。）</translation>
     </message>
   </context>
   <context>
@@ -436,37 +445,37 @@
   <context>
     <name>DuplicateDialog</name>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="99" />
+      <location filename="../../app/ui/intake_dialog.py" line="100" />
       <source>Possible duplicates</source>
       <translation>疑似重复案件</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="104" />
+      <location filename="../../app/ui/intake_dialog.py" line="105" />
       <source>Open cases of this type were reported nearby. If the caller describes one of them, merge the call into it.</source>
       <translation>附近已有同类未结案件。如来电反映的是其中之一，请将本次来电合并到该案件。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="110" />
+      <location filename="../../app/ui/intake_dialog.py" line="111" />
       <source>Distance</source>
       <translation>距离</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="125" />
+      <location filename="../../app/ui/intake_dialog.py" line="126" />
       <source>%1 m</source>
       <translation>%1 米</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="137" />
+      <location filename="../../app/ui/intake_dialog.py" line="138" />
       <source>Merge into selected case</source>
       <translation>合并到所选案件</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="140" />
+      <location filename="../../app/ui/intake_dialog.py" line="141" />
       <source>Report as a new case</source>
       <translation>作为新案件上报</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="143" />
+      <location filename="../../app/ui/intake_dialog.py" line="144" />
       <source>Back to the form</source>
       <translation>返回填写</translation>
     </message>
@@ -1029,178 +1038,183 @@
   <context>
     <name>IntakeDialog</name>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="212" />
+      <location filename="../../app/ui/intake_dialog.py" line="214" />
       <source>Hotline intake</source>
       <translation>热线受理</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="213" />
+      <location filename="../../app/ui/intake_dialog.py" line="215" />
       <source>Case intake</source>
       <translation>案件受理</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="218" />
+      <location filename="../../app/ui/intake_dialog.py" line="220" />
       <source>Optional</source>
       <translation>选填</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="222" />
+      <location filename="../../app/ui/intake_dialog.py" line="224" />
       <source>7–12 digits, optional</source>
       <translation>7–12 位数字，选填</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="225" />
+      <location filename="../../app/ui/intake_dialog.py" line="227" />
       <source>Street, building, landmark as the caller says</source>
       <translation>按来电人描述填写街道、楼栋、标志物</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="227" />
-      <location filename="../../app/ui/intake_dialog.py" line="536" />
+      <location filename="../../app/ui/intake_dialog.py" line="229" />
+      <location filename="../../app/ui/intake_dialog.py" line="552" />
       <source>Not set</source>
       <translation>未选定</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="230" />
+      <location filename="../../app/ui/intake_dialog.py" line="232" />
       <source>Pick on map</source>
       <translation>地图选点</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="232" />
+      <location filename="../../app/ui/intake_dialog.py" line="234" />
       <source>Click the place on the map (Ctrl+M)</source>
       <translation>在地图上点击位置 (Ctrl+M)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="247" />
+      <location filename="../../app/ui/intake_dialog.py" line="249" />
       <source>What the caller reports (required)</source>
       <translation>来电反映的问题（必填）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="260" />
+      <location filename="../../app/ui/intake_dialog.py" line="262" />
       <source>Add photos…</source>
       <translation>添加照片…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="263" />
+      <location filename="../../app/ui/intake_dialog.py" line="265" />
       <source>Remove</source>
       <translation>移除</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="277" />
+      <location filename="../../app/ui/intake_dialog.py" line="279" />
       <source>Submit (Ctrl+Enter)</source>
       <translation>提交 (Ctrl+Enter)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="280" />
+      <location filename="../../app/ui/intake_dialog.py" line="282" />
       <source>Clear form</source>
       <translation>清空表单</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="283" />
+      <location filename="../../app/ui/intake_dialog.py" line="285" />
       <source>Close</source>
       <translation>关闭</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="311" />
+      <location filename="../../app/ui/intake_dialog.py" line="313" />
       <source>Phone</source>
       <translation>电话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="323" />
+      <location filename="../../app/ui/intake_dialog.py" line="325" />
       <source>Caller</source>
       <translation>来电人</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="326" />
+      <location filename="../../app/ui/intake_dialog.py" line="328" />
       <source>Address</source>
       <translation>地址</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="327" />
+      <location filename="../../app/ui/intake_dialog.py" line="329" />
       <source>Location</source>
       <translation>位置</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="333" />
+      <location filename="../../app/ui/intake_dialog.py" line="335" />
       <source>Photos</source>
       <translation>照片</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="374" />
+      <location filename="../../app/ui/intake_dialog.py" line="376" />
       <source>This point is outside the district: pick a point inside a unit grid</source>
       <translation>该点不在本区范围内：请在单元网格内选点</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="394" />
+      <location filename="../../app/ui/intake_dialog.py" line="396" />
       <source>Add photos</source>
       <translation>添加照片</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="395" />
+      <location filename="../../app/ui/intake_dialog.py" line="397" />
       <source>Images (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;All files (*)</source>
       <translation>图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;所有文件 (*)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="408" />
+      <location filename="../../app/ui/intake_dialog.py" line="410" />
       <source>%1 is already added</source>
       <translation>%1 已添加</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="414" />
+      <location filename="../../app/ui/intake_dialog.py" line="416" />
       <source>Not added: %1</source>
       <translation>未添加：%1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="438" />
+      <location filename="../../app/ui/intake_dialog.py" line="440" />
       <source>A phone number has 7–12 digits; leave it empty if unknown</source>
       <translation>电话号码为 7–12 位数字；不清楚可留空</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="441" />
+      <location filename="../../app/ui/intake_dialog.py" line="443" />
       <source>Pick the location on the map</source>
       <translation>请在地图上选定位置</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="443" />
+      <location filename="../../app/ui/intake_dialog.py" line="445" />
       <source>Choose the case type</source>
       <translation>请选择案件类别</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="445" />
+      <location filename="../../app/ui/intake_dialog.py" line="447" />
       <source>Describe the problem</source>
       <translation>请填写问题描述</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="463" />
+      <location filename="../../app/ui/intake_dialog.py" line="465" />
       <source>Not submitted: complete the marked fields</source>
       <translation>未提交：请完善标红的内容</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="473" />
+      <location filename="../../app/ui/intake_dialog.py" line="475" />
       <source>Not submitted: %1</source>
       <translation>未提交：%1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="479" />
+      <location filename="../../app/ui/intake_dialog.py" line="481" />
       <source>Not submitted yet: the form is kept</source>
       <translation>尚未提交：已保留填写内容</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="490" />
+      <location filename="../../app/ui/intake_dialog.py" line="494" />
+      <source>Not reported — the server cannot be reached; the form is kept, submit again when it is back (%1)</source>
+      <translation>未上报——无法连接服务器；表单内容已保留，连接恢复后请再次提交（%1）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/intake_dialog.py" line="499" />
       <source>Not reported: %1</source>
       <translation>未上报：%1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="493" />
+      <location filename="../../app/ui/intake_dialog.py" line="502" />
       <source>Case %1 reported</source>
       <translation>案件 %1 已上报</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="501" />
+      <location filename="../../app/ui/intake_dialog.py" line="510" />
       <source>Case %1 reported, but not merged into %2: %3</source>
       <translation>案件 %1 已上报，但未能合并到 %2：%3</translation>
     </message>
     <message>
-      <location filename="../../app/ui/intake_dialog.py" line="505" />
+      <location filename="../../app/ui/intake_dialog.py" line="514" />
       <source>Case %1 merged into %2</source>
       <translation>案件 %1 已合并到 %2</translation>
     </message>
@@ -1269,233 +1283,331 @@
     </message>
   </context>
   <context>
+    <name>LoginDialog</name>
+    <message>
+      <location filename="../../app/ui/app.py" line="167" />
+      <source>Switch user…</source>
+      <translation>切换用户…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/login_dialog.py" line="50" />
+      <source>CityGrid – log in</source>
+      <translation>CityGrid – 登录</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/login_dialog.py" line="64" />
+      <source>Server</source>
+      <translation>服务器</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/login_dialog.py" line="65" />
+      <source>Account</source>
+      <translation>账号</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/login_dialog.py" line="66" />
+      <source>Password</source>
+      <translation>密码</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/login_dialog.py" line="68" />
+      <source>Demo data: the password of every account is citygrid</source>
+      <translation>演示数据：所有账号的密码为 citygrid</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/login_dialog.py" line="81" />
+      <source>Log in</source>
+      <translation>登录</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/login_dialog.py" line="98" />
+      <source>Type your account</source>
+      <translation>请输入账号</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/login_dialog.py" line="111" />
+      <source>Could not check the login: %1</source>
+      <translation>无法验证登录：%1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/login_dialog.py" line="123" />
+      <source>This account is disabled: ask the administrator</source>
+      <translation>该账号已停用，请联系系统管理员</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/login_dialog.py" line="125" />
+      <source>This account has no password set: ask the administrator</source>
+      <translation>该账号尚未设置密码，请联系系统管理员</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/login_dialog.py" line="127" />
+      <source>Wrong account or password</source>
+      <translation>账号或密码错误</translation>
+    </message>
+  </context>
+  <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../app/ui/main_window.py" line="74" />
+      <location filename="../../app/ui/main_window.py" line="98" />
       <source>CityGrid — Grid Management Command Centre</source>
       <translation>CityGrid 网格化城市管理指挥中心</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="91" />
+      <location filename="../../app/ui/main_window.py" line="115" />
       <source>Layers</source>
       <translation>图层</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="94" />
+      <location filename="../../app/ui/main_window.py" line="118" />
       <source>Attributes</source>
       <translation>属性</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="114" />
+      <location filename="../../app/ui/main_window.py" line="147" />
       <source>Map</source>
       <translation>地图</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="118" />
+      <location filename="../../app/ui/main_window.py" line="151" />
       <source>Full extent</source>
       <translation>全图</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="120" />
+      <location filename="../../app/ui/main_window.py" line="153" />
       <source>Show the whole district (Home)</source>
       <translation>显示全区 (Home)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="122" />
+      <location filename="../../app/ui/main_window.py" line="155" />
       <source>Zoom in</source>
       <translation>放大</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="125" />
+      <location filename="../../app/ui/main_window.py" line="158" />
       <source>Zoom out</source>
       <translation>缩小</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="135" />
+      <location filename="../../app/ui/main_window.py" line="168" />
       <source>Search: grid id, part id, case number, street or community (Ctrl+F)</source>
       <translation>搜索：网格编码、部件编码、案件编号、街道或社区名称 (Ctrl+F)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="138" />
+      <location filename="../../app/ui/main_window.py" line="171" />
       <source>Search</source>
       <translation>搜索</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="140" />
+      <location filename="../../app/ui/main_window.py" line="173" />
       <source>Find</source>
       <translation>查找</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="166" />
+      <location filename="../../app/ui/main_window.py" line="200" />
       <source>Seat user</source>
       <translation>当前坐席</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="168" />
+      <location filename="../../app/ui/main_window.py" line="202" />
       <source>Hotline report…</source>
       <translation>热线受理…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="171" />
+      <location filename="../../app/ui/main_window.py" line="205" />
       <source>Take a hotline call: a new report (Ctrl+N)</source>
       <translation>热线来电：新建上报 (Ctrl+N)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="174" />
+      <location filename="../../app/ui/main_window.py" line="208" />
       <source>Command centre</source>
       <translation>指挥中心</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="189" />
+      <location filename="../../app/ui/main_window.py" line="223" />
       <source>Click the problem inside the camera's view (Esc cancels)</source>
       <translation>请在摄像头视域内点击问题位置（Esc 取消）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="191" />
+      <location filename="../../app/ui/main_window.py" line="225" />
       <source>Video supervision</source>
       <translation>视频监督</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="209" />
+      <location filename="../../app/ui/main_window.py" line="239" />
+      <source>Logged in as %1; File → Switch user to change</source>
+      <translation>当前登录：%1；如需更换请使用“文件 → 切换用户”</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/main_window.py" line="257" />
       <source>Click the problem's location on the map (Esc cancels)</source>
       <translation>请在地图上点击问题位置（Esc 取消）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="227" />
+      <location filename="../../app/ui/main_window.py" line="289" />
       <source>%1 features written to %2</source>
       <translation>已将 %1 个要素写入 %2</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="238" />
+      <location filename="../../app/ui/main_window.py" line="300" />
       <source>Vector file as basemap</source>
       <translation>矢量文件底图</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="239" />
+      <location filename="../../app/ui/main_window.py" line="301" />
       <source>GIS files (*.gpkg *.geojson *.json *.shp *.csv *.xlsx);;All files (*)</source>
       <translation>GIS 文件 (*.gpkg *.geojson *.json *.shp *.csv *.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="246" />
+      <location filename="../../app/ui/main_window.py" line="308" />
       <source>Coordinate system</source>
       <translation>坐标系</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="247" />
+      <location filename="../../app/ui/main_window.py" line="309" />
       <source>The file declares no coordinate system. Its coordinates are in:</source>
       <translation>该文件未声明坐标系，其坐标采用：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="254" />
-      <location filename="../../app/ui/main_window.py" line="258" />
+      <location filename="../../app/ui/main_window.py" line="316" />
+      <location filename="../../app/ui/main_window.py" line="320" />
       <source>Basemap</source>
       <translation>底图</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="268" />
+      <location filename="../../app/ui/main_window.py" line="330" />
       <source>Basemap %1: %2 features (%3)</source>
       <translation>底图 %1：%2 个要素（%3）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="350" />
+      <location filename="../../app/ui/main_window.py" line="412" />
       <source>&amp;File</source>
       <translation>文件(&amp;F)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="351" />
+      <location filename="../../app/ui/main_window.py" line="413" />
       <source>&amp;Import layer…</source>
       <translation>导入图层(&amp;I)…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="355" />
+      <location filename="../../app/ui/main_window.py" line="417" />
       <source>&amp;Export layer…</source>
       <translation>导出图层(&amp;E)…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="359" />
+      <location filename="../../app/ui/main_window.py" line="421" />
       <source>Add &amp;basemap…</source>
       <translation>添加底图(&amp;B)…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="361" />
+      <location filename="../../app/ui/main_window.py" line="423" />
       <source>Add &amp;vector file as basemap…</source>
       <translation>添加矢量文件为底图(&amp;V)…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="367" />
+      <location filename="../../app/ui/main_window.py" line="429" />
+      <source>Switch &amp;user…</source>
+      <translation>切换用户(&amp;U)…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/main_window.py" line="435" />
       <source>E&amp;xit</source>
       <translation>退出(&amp;X)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="371" />
+      <location filename="../../app/ui/main_window.py" line="439" />
       <source>&amp;View</source>
       <translation>视图(&amp;V)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="379" />
+      <location filename="../../app/ui/main_window.py" line="447" />
       <source>&amp;Cases</source>
       <translation>案件(&amp;C)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="381" />
+      <location filename="../../app/ui/main_window.py" line="449" />
       <source>&amp;Language</source>
       <translation>语言(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="392" />
+      <location filename="../../app/ui/main_window.py" line="460" />
       <source>&amp;Help</source>
       <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="393" />
-      <location filename="../../app/ui/main_window.py" line="650" />
+      <location filename="../../app/ui/main_window.py" line="461" />
+      <location filename="../../app/ui/main_window.py" line="733" />
       <source>About CityGrid</source>
       <translation>关于 CityGrid</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="408" />
+      <location filename="../../app/ui/main_window.py" line="476" />
       <source>Loading parts…</source>
       <translation>正在加载部件…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="421" />
+      <location filename="../../app/ui/main_window.py" line="492" />
       <source>Database: %1</source>
       <translation>数据库：%1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="453" />
+      <location filename="../../app/ui/main_window.py" line="536" />
       <source>%1 parts loaded</source>
       <translation>已加载 %1 个部件</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="479" />
+      <location filename="../../app/ui/main_window.py" line="562" />
       <source>CityGrid</source>
       <translation>CityGrid</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="480" />
+      <location filename="../../app/ui/main_window.py" line="563" />
       <source>The map data could not be loaded:</source>
       <translation>无法加载地图数据：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="534" />
+      <location filename="../../app/ui/main_window.py" line="617" />
       <source>Nothing found for “%1”</source>
       <translation>未找到“%1”</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="630" />
+      <location filename="../../app/ui/main_window.py" line="713" />
       <source>Lon/lat (CGCS2000) %1, %2   Gauss-Krüger CM117E X %3 m, Y %4 m</source>
       <translation>经纬度(CGCS2000) %1, %2   高斯-克吕格 CM117E X %3 米, Y %4 米</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="647" />
+      <location filename="../../app/ui/main_window.py" line="730" />
       <source>The language changes when CityGrid restarts.</source>
       <translation>界面语言将在重新启动 CityGrid 后生效。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="651" />
+      <location filename="../../app/ui/main_window.py" line="734" />
       <source>CityGrid — a desktop GIS command centre for grid-based urban management: unit grids, city parts and cases on one map.</source>
       <translation>CityGrid —— 网格化城市管理桌面 GIS 指挥中心：单元网格、城市部件与案件尽在一图。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/main_window.py" line="758" />
+      <source>Online</source>
+      <translation>在线</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/main_window.py" line="759" />
+      <source>Changes of other seats arrive live</source>
+      <translation>其他席位的改动实时送达</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/main_window.py" line="762" />
+      <source>Connection lost — reconnecting…</source>
+      <translation>连接中断，正在重连…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/main_window.py" line="765" />
+      <source>The database server cannot be reached: what you type is kept; send it again when the connection is back</source>
+      <translation>无法连接数据库服务器：已填写的内容会保留，连接恢复后请再次提交</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/main_window.py" line="799" />
+      <source>Case %1 was just changed by %2: %3</source>
+      <translation>案件 %1 刚被 %2 处理：%3</translation>
     </message>
   </context>
   <context>
@@ -1662,7 +1774,7 @@
       <translation>管理部件名称</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="107" />
+      <location filename="../../app/ui/case_panel.py" line="109" />
       <location filename="../../app/ui/texts.py" line="35" />
       <source>Type</source>
       <translation>类别</translation>
@@ -1713,7 +1825,7 @@
       <translation>经纬度(CGCS2000)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="107" />
+      <location filename="../../app/ui/case_panel.py" line="109" />
       <location filename="../../app/ui/texts.py" line="45" />
       <source>Case number</source>
       <translation>案件编号</translation>
@@ -1724,19 +1836,19 @@
       <translation>案件类型</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="108" />
+      <location filename="../../app/ui/case_panel.py" line="110" />
       <location filename="../../app/ui/texts.py" line="47" />
       <source>State</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="109" />
+      <location filename="../../app/ui/case_panel.py" line="111" />
       <location filename="../../app/ui/texts.py" line="48" />
       <source>Urgency</source>
       <translation>紧急程度</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="108" />
+      <location filename="../../app/ui/case_panel.py" line="110" />
       <location filename="../../app/ui/texts.py" line="49" />
       <source>Source</source>
       <translation>来源</translation>
@@ -1747,13 +1859,13 @@
       <translation>处置层级</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="110" />
+      <location filename="../../app/ui/case_panel.py" line="112" />
       <location filename="../../app/ui/texts.py" line="51" />
       <source>Reported at</source>
       <translation>上报时间</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="110" />
+      <location filename="../../app/ui/case_panel.py" line="112" />
       <location filename="../../app/ui/texts.py" line="52" />
       <source>Deadline</source>
       <translation>处置时限</translation>
@@ -1784,7 +1896,7 @@
       <translation>社区</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="109" />
+      <location filename="../../app/ui/case_panel.py" line="111" />
       <location filename="../../app/ui/texts.py" line="58" />
       <source>Unit grid</source>
       <translation>单元网格</translation>
@@ -1806,7 +1918,7 @@
       <translation>草稿</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="57" />
+      <location filename="../../app/ui/case_panel.py" line="59" />
       <location filename="../../app/ui/texts.py" line="65" />
       <source>To register</source>
       <translation>待受理</translation>
@@ -1817,97 +1929,97 @@
       <translation>核实中</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="58" />
+      <location filename="../../app/ui/case_panel.py" line="60" />
       <source>To verify</source>
       <translation>待核实</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="59" />
+      <location filename="../../app/ui/case_panel.py" line="61" />
       <location filename="../../app/ui/texts.py" line="67" />
       <source>To file</source>
       <translation>待立案</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="60" />
+      <location filename="../../app/ui/case_panel.py" line="62" />
       <location filename="../../app/ui/texts.py" line="68" />
       <source>To dispatch</source>
       <translation>待派遣</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="61" />
+      <location filename="../../app/ui/case_panel.py" line="63" />
       <location filename="../../app/ui/texts.py" line="69" />
       <source>In handling</source>
       <translation>处置中</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="62" />
+      <location filename="../../app/ui/case_panel.py" line="64" />
       <source>Awaiting check</source>
       <translation>待核查</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="66" />
+      <location filename="../../app/ui/case_panel.py" line="68" />
       <source>Closed today</source>
       <translation>今日结案</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="89" />
+      <location filename="../../app/ui/case_panel.py" line="91" />
       <source>Why is this report void?</source>
       <translation>该上报为何作废？</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="90" />
+      <location filename="../../app/ui/case_panel.py" line="92" />
       <source>Why is this case not for your department? The dispatcher decides on the return.</source>
       <translation>为何不属于本部门？是否回退由派遣员决定。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="93" />
+      <location filename="../../app/ui/case_panel.py" line="95" />
       <source>Why can the case not be handled now? While parked its clock stops.</source>
       <translation>为何暂时无法处置？挂账期间停止计时。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="95" />
+      <location filename="../../app/ui/case_panel.py" line="97" />
       <source>Urging note for the handling department:</source>
       <translation>对处置部门的督办意见：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="96" />
+      <location filename="../../app/ui/case_panel.py" line="98" />
       <source>Why does the case need the next level?</source>
       <translation>为何需要提级处理？</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="97" />
-      <location filename="../../app/ui/case_panel.py" line="98" />
       <location filename="../../app/ui/case_panel.py" line="99" />
+      <location filename="../../app/ui/case_panel.py" line="100" />
+      <location filename="../../app/ui/case_panel.py" line="101" />
       <source>Why is the request rejected?</source>
       <translation>驳回理由？</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="100" />
+      <location filename="../../app/ui/case_panel.py" line="102" />
       <source>What is still wrong on site? The department must redo it.</source>
       <translation>现场还有什么问题？部门须返工。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="111" />
+      <location filename="../../app/ui/case_panel.py" line="113" />
       <source>Remaining</source>
       <translation>剩余时间</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="120" />
+      <location filename="../../app/ui/case_panel.py" line="122" />
       <source>Green: at most 80 % of this step's time limit used</source>
       <translation>绿灯：本环节时限已用不超过 80%</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="121" />
+      <location filename="../../app/ui/case_panel.py" line="123" />
       <source>Yellow: 80–100 % of this step's time limit used, due soon</source>
       <translation>黄灯：本环节时限已用 80–100%，即将到期</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="123" />
+      <location filename="../../app/ui/case_panel.py" line="125" />
       <source>Red: overdue, this step's time limit has run out</source>
       <translation>红灯：已超期，本环节时限已用完</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="125" />
+      <location filename="../../app/ui/case_panel.py" line="127" />
       <source>Traffic light of the current step: green up to 80 % of the time limit used, yellow 80–100 %, red overdue.</source>
       <translation>当前环节红黄绿灯：时限已用不超过 80% 为绿灯，80–100% 为黄灯，超期为红灯。</translation>
     </message>
@@ -1922,18 +2034,18 @@
       <translation>核查中</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="63" />
+      <location filename="../../app/ui/case_panel.py" line="65" />
       <location filename="../../app/ui/texts.py" line="72" />
       <source>To close</source>
       <translation>待结案</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="64" />
+      <location filename="../../app/ui/case_panel.py" line="66" />
       <source>Overdue</source>
       <translation>已超期</translation>
     </message>
     <message>
-      <location filename="../../app/ui/case_panel.py" line="65" />
+      <location filename="../../app/ui/case_panel.py" line="67" />
       <location filename="../../app/ui/texts.py" line="73" />
       <source>Parked</source>
       <translation>挂账</translation>

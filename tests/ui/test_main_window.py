@@ -194,8 +194,17 @@ def test_language_menu_rebuilds_window_in_english(qtbot, street_db_url: str,
     QSettings().setValue("ui/language", "zh_CN")
     monkeypatch.setattr(QApplication, "exec", lambda self: 0)
     monkeypatch.setattr(ui_app, "ensure_app", lambda offscreen=False: QApplication.instance())
+    # The demo accounts have passwords, so run_gui asks for a login: answer it as op01.
+    logins: list[str] = []
+
+    def login(store, auth, parent=None):  # type: ignore[no-untyped-def]
+        logins.append("asked")
+        return next(s for s in store.org.staff() if s.login == "op01")
+
+    monkeypatch.setattr(ui_app, "ask_login", login)
     try:
         assert ui_app.run_gui(db=street_db_url, lang="zh_CN") == 0
+        assert logins == ["asked"]
         wins = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)
                 and w.isVisible()]
         assert len(wins) == 1 and wins[0].windowTitle() == "CityGrid 网格化城市管理指挥中心"
@@ -208,6 +217,9 @@ def test_language_menu_rebuilds_window_in_english(qtbot, street_db_url: str,
         with qtbot.waitSignal(new[0].loaded, timeout=20_000):
             pass
         assert new[0].layer_panel.list.item(0).text() == "Open cases"
+        # The rebuilt window keeps the logged-in seat, locked to it.
+        assert new[0].case_panel.actor.login == "op01" and not new[0].user_box.isEnabled()
+        assert logins == ["asked"]  # switching the language does not ask again
         new[0].close()
     finally:
         install_language("zh_CN")
