@@ -15,6 +15,16 @@ One run measures, in this order:
    when ``CITYGRID_TEST_PG`` is set (own temporary databases);
 9. the seeded parts exported to GeoPackage and imported again (validated, atomic) vs a plain
    ``geopandas.read_file`` + ``GeoDataFrame.to_sql`` (and ``to_postgis`` with PostgreSQL).
+10. with ``--pg URL`` (or ``CITYGRID_BENCH_PG``): the app's spatial queries on PostgreSQL
+    through PostGIS (GiST) vs the portable bbox / (cell, y) btree path vs a naive full scan,
+    on a district seeded there (an empty database is seeded first, timed).
+11. Getis-Ord Gi* over every unit grid with a synthetic year of cases (~1.1 M) on the real
+    district grids, store query → classes (``benchmarks/gistar.py``), vs the naive way
+    (weights rebuilt, one row per case, Python loops); needs a SQLite district (``--db``
+    or the run's own seed).
+12. evaluation (考核评价) of the last whole month of the seeded history: every post,
+    department and region counted in SQL, the formulas, a drill-down and the XLSX export
+    (``benchmarks/evaluation.py``).
 
 Speed is measured here only, never in unit tests. ``--write-docs`` (district scale)
 writes the results to ``docs/benchmarks.md``.
@@ -710,6 +720,245 @@ def bench_loop(n_cases: int) -> dict[str, Any]:
     return out
 
 
+# --------------------------------------------------------------------------- 10. PostGIS
+POSTGIS_QUERIES = 200  # queries per type, each at another point / box (after a warm-up)
+POSTGIS_NAIVE_QUERIES = 20  # the full scans are slow: fewer of them
+PG_BENCH_ENV = "CITYGRID_BENCH_PG"
+# PostgreSQL settings that leave the planner no index: the "naive" full-scan baseline.
+_NO_INDEX_OPTIONS = "-c enable_indexscan=off -c enable_bitmapscan=off -c enable_indexonlyscan=off"
+
+
+def _no_index_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    opts = " ".join(filter(None, [u.query.get("options", ""), _NO_INDEX_OPTIONS]))
+    return u.update_query_dict({"options": opts}).render_as_string(hide_password=False)
+
+
+def _timed(fns: dict[str, Any], args: list[tuple[Any, ...]], warm: int = 10
+           ) -> dict[str, tuple[list[float], list[Any]]]:
+    """Times and results of ``fn(*a)`` for every ``a`` and every method in ``fns``, the
+    methods interleaved query by query (so load from elsewhere on the machine hits them
+    alike), after ``warm`` untimed rounds."""
+    for a in args[:warm]:
+        for fn in fns.values():
+            fn(*a)
+    out: dict[str, tuple[list[float], list[Any]]] = {k: ([], []) for k in fns}
+    for a in args:
+        for k, fn in fns.items():
+            t = time.perf_counter()
+            r = fn(*a)
+            out[k][0].append(time.perf_counter() - t)
+            out[k][1].append(r)
+    return out
+
+
+def _norm(r: Any) -> Any:
+    """Results made comparable across methods (arrays, cases, cameras → plain keys)."""
+    if isinstance(r, np.ndarray):
+        return tuple(r.tolist())
+    if isinstance(r, list) and r and isinstance(r[0], tuple):  # near(): (case, x, y)
+        return tuple(c.number for c, _x, _y in r)
+    if isinstance(r, list) and r and hasattr(r[0], "part_id") and hasattr(r[0], "range_m"):
+        return tuple(c.part_id for c in r)
+    return tuple(r) if isinstance(r, list) else r
+
+
+def _postgis_queries(store: Any, n: int, rng: np.random.Generator) -> dict[str, Any]:
+    """The same random points, boxes, cases and camera spots for every method."""
+    from sqlalchemy import func, select
+
+    from app.domain.case import CaseState
+    from app.domain.duplicates import load_duplicate_rules
+    from app.gis import crs
+    from app.store.orm import CaseRow, GridRow
+
+    with store.engine.connect() as c:
+        minx, miny, maxx, maxy = c.execute(select(
+            func.min(GridRow.minx), func.min(GridRow.miny), func.max(GridRow.maxx),
+            func.max(GridRow.maxy))).one()
+    # Report locations: four in five where parts stand (inside the district), the rest
+    # anywhere over its extent widened by 5 % (many outside every grid).
+    pts = store.parts.point_arrays()
+    k = rng.choice(len(pts.x), size=n - n // 5, replace=False)
+    w, h = maxx - minx, maxy - miny
+    px = np.concatenate([pts.x[k] + rng.uniform(-20, 20, len(k)),
+                         rng.uniform(minx - 0.05 * w, maxx + 0.05 * w, n // 5)])
+    py = np.concatenate([pts.y[k] + rng.uniform(-20, 20, len(k)),
+                         rng.uniform(miny - 0.05 * h, maxy + 0.05 * h, n // 5)])
+    lon, lat = crs.to_geographic(px, py)
+    points = [(float(a), float(b), float(x), float(y))
+              for a, b, x, y in zip(lon, lat, px, py, strict=True)]
+    boxes: dict[int, list[tuple[tuple[float, float, float, float]]]] = {}
+    for size in (100, 400, 3000):
+        cx = rng.uniform(minx + size, maxx - size, n)
+        cy = rng.uniform(miny + size, maxy - size, n)
+        boxes[size] = [((float(x - size / 2), float(y - size / 2), float(x + size / 2),
+                         float(y + size / 2)),) for x, y in zip(cx, cy, strict=True)]
+    # Duplicate look-ups around open cases (where a new report repeats one), with the
+    # type's radius and window (the rules find_duplicates applies).
+    rules = load_duplicate_rules()
+    with store.engine.connect() as c:
+        open_ids = np.array(c.execute(select(CaseRow.id).where(CaseRow.state.in_(
+            [s.value for s in CaseState if s.is_open]))).scalars().all())
+    ids = rng.choice(open_ids, size=min(n, len(open_ids)), replace=False)
+    with store.engine.connect() as c:
+        rows = c.execute(select(CaseRow.type_code, CaseRow.x, CaseRow.y, CaseRow.reported_at)
+                         .where(CaseRow.id.in_([int(i) for i in ids]))).all()
+    near = []
+    for tcode, x, y, at in rows:
+        rule = rules.rule_for(tcode)
+        win = timedelta(hours=rule.window_hours)
+        r = rule.radius_m
+        near.append((tcode, (x - r, y - r, x + r, y + r), at - win, at + win))
+    cams = store.cameras.all()
+    spots = []
+    for k in rng.integers(0, len(cams), n):
+        cam = cams[int(k)]
+        ang, dist = rng.uniform(0, 2 * np.pi), rng.uniform(0, 1.2 * cam.range_m)
+        spots.append((float(cam.x + dist * np.sin(ang)), float(cam.y + dist * np.cos(ang))))
+    return {"points": points, "boxes": boxes, "near": near, "spots": spots}
+
+
+def bench_postgis(pg_url: str, scale: str, sqlite_url: str | None, n: int = POSTGIS_QUERIES,
+                  naive_n: int = POSTGIS_NAIVE_QUERIES) -> dict[str, Any]:
+    """Section 10: each spatial query of the app on PostgreSQL through PostGIS (GiST on the
+    generated 4490 columns) vs the portable path (bbox / (cell, y) btree) on the same
+    database vs a naive full scan; plus the portable path on SQLite when the run has one."""
+    import shapely
+    from sqlalchemy import select
+
+    from app.services.seeding import seed
+    from app.store import repositories as repos
+    from app.store.orm import GridRow
+    from app.store.store import Store
+
+    out: dict[str, Any] = {"queries": [], "n": n, "naive_n": naive_n}
+    store = Store.open(pg_url)
+    if store.backend != "postgresql":
+        raise SystemExit(f"--pg: {store.url} is not a PostgreSQL database")
+    if store.is_seeded():
+        out["seed"] = {"skipped": True, "scale": store.meta.get("seed.scale")}
+    else:
+        _log(f"  seeding {scale} into PostgreSQL {store.url} …")
+        rep = seed(store, scale, end=SEED_END)
+        out["seed"] = {"skipped": False, "scale": scale, "total_s": rep.seconds,
+                       "stage_s": dict(rep.stage_seconds), "counts": dict(rep.counts)}
+        _log(f"  seeded in {rep.seconds:.1f} s (" + ", ".join(
+            f"{k} {v:.1f} s" for k, v in rep.stage_seconds.items()) + ")")
+    naive = Store.open(_no_index_url(pg_url))
+    lite = None
+    if sqlite_url:
+        lite = Store.open(sqlite_url)
+        if lite.meta.get("seed.scale") != store.meta.get("seed.scale"):
+            lite.close()
+            lite = None
+    q = _postgis_queries(store, n, np.random.default_rng(10))
+
+    def portable(key: str, fn: Any) -> Any:
+        """``fn`` with the repository's PostgreSQL branch ``key`` switched off."""
+        def call(*a: Any) -> Any:
+            old = repos.POSTGIS_PATHS[key]
+            repos.POSTGIS_PATHS[key] = False
+            try:
+                return fn(*a)
+            finally:
+                repos.POSTGIS_PATHS[key] = old
+        return call
+
+    def postgis(key: str, fn: Any) -> Any:
+        """``fn`` with the branch ``key`` on, whatever the app's default."""
+        def call(*a: Any) -> Any:
+            old = repos.POSTGIS_PATHS[key]
+            repos.POSTGIS_PATHS[key] = True
+            try:
+                return fn(*a)
+            finally:
+                repos.POSTGIS_PATHS[key] = old
+        return call
+
+    # Naive point → grid: shapely over every grid polygon (held in memory).
+    t0 = time.perf_counter()
+    with store.engine.connect() as c:
+        grid_rows = c.execute(select(GridRow.grid_id, GridRow.geom).order_by(GridRow.grid_id)).all()
+    grid_ids = np.array([r[0] for r in grid_rows], dtype=object)
+    polys = shapely.from_wkb(np.array([r[1] for r in grid_rows], dtype=object))
+    shapely.prepare(polys)
+    out["naive_grid_load_s"] = time.perf_counter() - t0
+
+    def grid_at_naive(lon: float, lat: float, _x: float, _y: float) -> str | None:
+        hit = grid_ids[shapely.intersects_xy(polys, lon, lat)]
+        return str(hit[0]) if len(hit) else None
+
+    all_cams = store.cameras.all()
+
+    def cameras_naive(x: float, y: float) -> list[Any]:
+        cams = [cam for cam in all_cams if cam.sees(x, y)]
+        return sorted(cams, key=lambda cam: (np.hypot(cam.x - x, cam.y - y), cam.part_id))
+
+    def grid_box(x: float, y: float) -> tuple[tuple[float, float, float, float]]:
+        return ((x, y, x, y),)
+
+    points = q["points"]
+    kinds: list[tuple[str, str, str, list[tuple[Any, ...]], Any, Any]] = [
+        ("grid containing a point (report → grid)", "grid_at", "shapely, every polygon",
+         points, lambda s: s.admin.grid_at, grid_at_naive),
+        ("grids whose bbox holds a point", "grid_ids_in_bbox", "full scan",
+         [grid_box(p[2], p[3]) for p in points], lambda s: s.admin.grid_ids_in_bbox, None),
+        *[(f"parts in a {size} m box", "part_rowids_in_bbox", "full scan", q["boxes"][size],
+           lambda s: s.parts.rowids_in_bbox, None) for size in (100, 400, 3000)],
+        ("duplicate candidates (cases near)", "cases_near", "full scan", q["near"],
+         lambda s: s.cases.near, None),
+        ("cameras seeing a point", "cameras_seeing", "every camera in memory", q["spots"],
+         lambda s: s.cameras.seeing, cameras_naive),
+    ]
+    for label, key, naive_label, args, method, naive_fn in kinds:
+        _log(f"  {label} ×{len(args)} …")
+        row: dict[str, Any] = {"query": label, "path": key, "n": len(args),
+                               "naive_what": naive_label}
+        fns = {"postgis": postgis(key, method(store)), "btree": portable(key, method(store))}
+        if lite is not None:
+            fns["sqlite"] = method(lite)
+        res = _timed(fns, args)
+        (t_gist, r_gist), (t_btree, r_btree) = res["postgis"], res["btree"]
+        if naive_fn is None:
+            t_naive, r_naive = _timed({"naive": portable(key, method(naive))},
+                                      args[:naive_n], warm=2)["naive"]
+        else:
+            t_naive, r_naive = _timed({"naive": naive_fn}, args)["naive"]
+        if lite is not None:
+            t_lite, r_lite = res["sqlite"]
+        row["rows_mean"] = float(np.mean([len(r) if hasattr(r, "__len__")
+                                          and not isinstance(r, str) else r is not None
+                                          for r in r_gist]))
+        ref = [_norm(r) for r in r_gist]
+        row["mismatches"] = {
+            "btree": sum(a != _norm(b) for a, b in zip(ref, r_btree, strict=True)),
+            "naive": sum(a != _norm(b) for a, b in zip(ref, r_naive, strict=False)),
+        }
+        for name, ts in (("postgis", t_gist), ("btree", t_btree), ("naive", t_naive)):
+            row[f"{name}_median_ms"], row[f"{name}_p95_ms"] = _ms_stats(ts)
+            row[f"{name}_n"] = len(ts)
+        if lite is not None:
+            row["mismatches"]["sqlite"] = sum(a != _norm(b)
+                                              for a, b in zip(ref, r_lite, strict=True))
+            row["sqlite_median_ms"], row["sqlite_p95_ms"] = _ms_stats(t_lite)
+        row["ratio_btree_median"] = row["btree_median_ms"] / row["postgis_median_ms"]
+        row["ratio_btree_p95"] = row["btree_p95_ms"] / row["postgis_p95_ms"]
+        row["ratio_naive_median"] = row["naive_median_ms"] / row["postgis_median_ms"]
+        row["postgis_on"] = bool(repos.POSTGIS_PATHS[key])
+        out["queries"].append(row)
+        _log(f"    PostGIS {row['postgis_median_ms']:.2f} ms, btree "
+             f"{row['btree_median_ms']:.2f} ms, naive {row['naive_median_ms']:.2f} ms, "
+             f"mismatches {row['mismatches']}")
+    out["sqlite"] = lite is not None
+    for s in (store, naive, lite):
+        if s is not None:
+            s.close()
+    return out
+
+
 # --------------------------------------------------------------------------- environment
 def machine() -> dict[str, Any]:
     import geopandas
@@ -912,6 +1161,49 @@ def sections(res: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]]
             rows.append(["naive: to_postgis", "–", im["naive_postgis_error"]])
         out.append(("9. Parts import: GeoPackage of every seeded part",
                     ["step", "s", "note"], rows))
+    pg = res.get("postgis")
+    if pg:
+        lite = pg.get("sqlite")
+        rows = []
+        for r in pg["queries"]:
+            row = [r["query"], _f(r["rows_mean"], 1), _f(r["postgis_median_ms"]),
+                   _f(r["postgis_p95_ms"]), _f(r["btree_median_ms"]), _f(r["btree_p95_ms"]),
+                   _f(r["ratio_btree_median"], 1) + "×", _f(r["ratio_btree_p95"], 1) + "×",
+                   _f(r["naive_median_ms"]), _f(r["naive_p95_ms"]),
+                   _f(r["ratio_naive_median"], 1) + "×"]
+            if lite:
+                row += [_f(r.get("sqlite_median_ms")), _f(r.get("sqlite_p95_ms"))]
+            row += ["PostGIS" if r["postgis_on"] else "btree",
+                    "0" if not any(r["mismatches"].values()) else str(r["mismatches"])]
+            rows.append(row)
+        sd = pg["seed"]
+        seeded = ("seeded beforehand" if sd.get("skipped") else
+                  f"seeding {sd['scale']} on PostgreSQL took {sd['total_s']:.0f} s")
+        headers = ["query", "rows", "PostGIS median ms", "PostGIS p95 ms",
+                   "btree median ms", "btree p95 ms", "btree/PostGIS median",
+                   "btree/PostGIS p95", "naive median ms", "naive p95 ms",
+                   "naive/PostGIS median"]
+        if lite:
+            headers += ["SQLite median ms", "SQLite p95 ms"]
+        headers += ["app uses", "result mismatches"]
+        out.append((f"10. Spatial queries on PostgreSQL: PostGIS GiST vs bbox/(cell, y) btree "
+                    f"vs naive; {pg['n']} queries each (naive full scans {pg['naive_n']}; "
+                    f"naive point → grid first loads every polygon: "
+                    f"{pg['naive_grid_load_s']:.2f} s); {seeded}", headers, rows))
+    gs = res.get("gistar")
+    if gs:
+        from benchmarks.gistar import rows_for_report
+
+        out.append((f"11. Gi* hot spots over {gs['data']['grids']:,} grids, a year of "
+                    f"{gs['data']['cases']:,} cases: store query → classes",
+                    ["what", "time / value", "note"], rows_for_report(gs)))
+    ev = res.get("evaluation")
+    if ev:
+        from benchmarks.evaluation import rows_for_report as evaluation_rows
+
+        out.append((f"12. Evaluation (考核评价) of {ev['month']} on {ev['backend']}: counts in "
+                    f"SQL, formulas, drill-down, XLSX", ["what", "time", "note"],
+                    evaluation_rows(ev)))
     return out
 
 
@@ -987,6 +1279,38 @@ def write_docs(res: dict[str, Any], path: Path) -> None:
                "against its declared unit grid, written in one transaction with the spatial "
                "bucket index. The naive baseline only reads the file with geopandas and "
                "writes a table with `to_sql` (WKB geometry): no validation, no index."),
+        "10.": ("`--pg URL` (or `$CITYGRID_BENCH_PG`): a PostgreSQL database, seeded at "
+                "`--scale` first when empty (that seeding is timed). Every query type is "
+                "called through its repository method with the PostgreSQL branch on "
+                "(PostGIS: `app.store.postgis`, GiST on the generated SRID 4490 `shape`/`pt` "
+                "columns) and off (btree: the portable bbox / (cell, y) path), interleaved "
+                "call by call over the same random points and boxes (fixed seed), after 10 "
+                "warm-up rounds; times include the Python side (statement, driver, rows to "
+                "objects). Naive: the portable SQL on a connection with index scans disabled "
+                "(full scans), except point → grid (shapely `intersects_xy` over every grid "
+                "polygon held in memory) and cameras (`Camera.sees` over every camera held "
+                "in memory). SQLite: the portable path on the `--db` SQLite file when the "
+                "run has one. Result mismatches count the calls whose answer differs from "
+                "PostGIS's (0 = identical). \"App uses\" is the switch in "
+                "`app.store.repositories.POSTGIS_PATHS`."),
+        "11.": ("The district demo holds ~3 months of cases, so `benchmarks/gistar.py` builds "
+                "its own SQLite store: the seeded district's streets, communities and unit "
+                "grids plus a deterministic synthetic year (3,000 cases a day; 70 % spread by "
+                "grid area, 30 % around 15 hotspot centres; the demo's mix of types and "
+                "sources; points at grid centroids with jitter). Ours: "
+                "`HotspotService.gi_star` (one `GROUP BY grid_id` query, `esda.G_Local(star="
+                "True)` on cached Queen weights with self-weights, classes); cold = a new "
+                "service, so grid table and weights are built too. Naive: weights rebuilt, "
+                "one row per case counted in Python, Gi* per grid in a Python loop; its z "
+                "must equal ours. Last row: the same with a covering index `case_ (grid_id, "
+                "reported_at, state)` added to this copy only (not in the schema)."),
+        "12.": ("The month is the last calendar month the seeded history covers. Counts: one "
+                "SQL statement (`app.store.evaluation_queries`) walks the timeline of every "
+                "case with an event in the month (window functions) and judges each step "
+                "against its deadline in working time computed in SQL; the formulas and the "
+                "roll-up to communities and streets are `app.analytics.evaluation`. A "
+                "department's drill-down walks every case again; a street's only its own. "
+                "Definitions: docs/evaluation.md."),
         "6.": "`resource.getrusage(RUSAGE_SELF).ru_maxrss` of the benchmark process, which "
               "seeds, holds the main window with all layers and the naive scatter, and runs "
               "the joins; \"after …\" shows the peak so far and the current RSS (VmRSS) after "
@@ -1000,9 +1324,50 @@ def write_docs(res: dict[str, Any], path: Path) -> None:
             lines += [notes[key], ""]
         lines += _md(headers, rows)
         lines.append("")
+    lines += _kept_sections(path)
     lines.append(f"Whole benchmark run: {res['elapsed_s']:.0f} s.")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+KEPT_MARK = "<!-- kept:"
+
+
+def _kept_sections(path: Path) -> list[str]:
+    """Hand-written sections of the existing file (a ``<!-- kept: … -->`` line under the
+    heading, e.g. the load test's figures) survive a ``--write-docs`` rewrite."""
+    if not path.exists():
+        return []
+    kept: list[str] = []
+    block: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines() + ["## end"]:
+        if line.startswith("## ") or line.startswith("Whole benchmark run:"):
+            if any(x.startswith(KEPT_MARK) for x in block):
+                kept += block
+            block = [line] if line.startswith("## ") else []
+        elif block:
+            block.append(line)
+    return kept
+
+
+def bench_evaluation(url: str) -> dict[str, Any]:
+    """Section 12: evaluation of one month (work in benchmarks/evaluation.py)."""
+    from benchmarks.evaluation import bench_evaluation as run
+
+    return run(url)
+
+
+def bench_gistar(url: str) -> dict[str, Any] | None:
+    """Section 11: Gi* over every grid with a year of cases (work in benchmarks/gistar.py)."""
+    from benchmarks.gistar import bench_gistar as run
+
+    if not url.startswith("sqlite:///"):
+        _log("11/11 skipped: the Gi* benchmark copies grids from a SQLite district")
+        return None
+    with tempfile.TemporaryDirectory(prefix="citygrid-gistar-") as d:
+        # PostgreSQL too when CITYGRID_TEST_PG names a server (own temporary database).
+        return run(url, Path(d), SEED_END.date(),
+                   pg_admin_url=os.environ.get("CITYGRID_TEST_PG"))
 
 
 def bench_import(url: str) -> dict[str, Any]:
@@ -1090,13 +1455,19 @@ def _parser() -> argparse.ArgumentParser:
                    help="rounds over the views for the naive scatter")
     p.add_argument("--no-naive", action="store_true", help="skip the naive scatter baseline")
     p.add_argument("--skip", default="",
-                   help="comma list of: cold,frames,assign,queue,loop,import")
+                   help="comma list of: cold,frames,assign,queue,loop,import,postgis,gistar,"
+                        "evaluation")
     p.add_argument("--queue-runs", type=int, default=QUEUE_RUNS,
                    help="runs per queue/filter combination (ours)")
     p.add_argument("--queue-naive-runs", type=int, default=2,
                    help="runs per queue/filter combination for the naive baseline")
     p.add_argument("--loop-cases", type=int, default=LOOP_CASES,
                    help="cases taken through the loop in section 8")
+    p.add_argument("--pg", default=os.environ.get(PG_BENCH_ENV),
+                   help="PostgreSQL URL for section 10 (PostGIS vs btree); an empty database "
+                        f"is seeded at --scale first (timed). Default: ${PG_BENCH_ENV}")
+    p.add_argument("--postgis-queries", type=int, default=POSTGIS_QUERIES,
+                   help="queries per type in section 10")
     return p
 
 
@@ -1153,6 +1524,23 @@ def main(argv: list[str]) -> int:
             _log("9/9 parts GeoPackage export and import …")
             res["import"] = bench_import(url)
             mem["import"] = (_maxrss_mb(), _rss_mb())
+        if "postgis" not in skip:
+            if args.pg:
+                _log("10/10 spatial queries: PostGIS vs btree on PostgreSQL …")
+                res["postgis"] = bench_postgis(args.pg, scale, url if url.startswith(
+                    "sqlite") else None, n=args.postgis_queries)
+            else:
+                _log(f"10/10 skipped: no --pg URL (or ${PG_BENCH_ENV})")
+        if "gistar" not in skip:
+            _log("11/11 Gi* over every grid, a year of cases …")
+            gistar = bench_gistar(url)
+            if gistar is not None:
+                res["gistar"] = gistar
+            mem["gistar"] = (_maxrss_mb(), _rss_mb())
+        if "evaluation" not in skip:
+            _log("12/12 evaluation of one month …")
+            res["evaluation"] = bench_evaluation(url)
+            mem["evaluation"] = (_maxrss_mb(), _rss_mb())
         res["memory"]["maxrss_mb"] = _maxrss_mb()
         if res.get("cold_start"):
             res["memory"]["cold_start_child_peak_mb"] = max(
