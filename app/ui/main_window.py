@@ -50,7 +50,9 @@ from app.store.store import Store
 from app.ui import texts
 from app.ui.attribute_panel import AttributePanel
 from app.ui.case_panel import CasePanel
+from app.ui.dashboard_panel import install_dashboard
 from app.ui.export_dialog import ExportDialog
+from app.ui.hotspot_panel import install_hotspot_panel
 from app.ui.import_dialog import ImportDialog
 from app.ui.intake_dialog import IntakeDialog
 from app.ui.layer_panel import LayerPanel
@@ -123,6 +125,11 @@ class MainWindow(QMainWindow):
         self._build_video_panel()
         self._build_menus()
         self._build_status_bar()
+        # Managers' analysis docks (hidden until chosen in the Analysis menu): trends,
+        # grid sizing and evaluation first (they create the menu), then hotspots.
+        self.analysis = install_dashboard(self)
+        self.hotspot_panel = install_hotspot_panel(self)
+        self.attr_dock.raise_()  # attributes stay the front tab on the right
         self._feed: ChangeFeed | None = None
         self._closed = False
         self._pending_changes: list[CaseChange] = []

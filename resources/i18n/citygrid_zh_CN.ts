@@ -400,6 +400,84 @@ Send it again now? (Or later: choose the same action on the case again.)</source
     </message>
   </context>
   <context>
+    <name>DashboardPanel</name>
+    <message>
+      <location filename="../../app/ui/dashboard_panel.py" line="72" />
+      <source>Last %1 days</source>
+      <translation>最近 %1 天</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dashboard_panel.py" line="78" />
+      <source>Last day of the window</source>
+      <translation>统计截止日</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dashboard_panel.py" line="81" />
+      <source>All cases</source>
+      <translation>全部案件</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dashboard_panel.py" line="81" />
+      <source>By major class</source>
+      <translation>按大类</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dashboard_panel.py" line="82" />
+      <source>By street</source>
+      <translation>按街道</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dashboard_panel.py" line="82" />
+      <source>By type</source>
+      <translation>按小类</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dashboard_panel.py" line="88" />
+      <source>Compute</source>
+      <translation>计算</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dashboard_panel.py" line="107" />
+      <source>Volume (cases reported)</source>
+      <translation>案件量（上报数）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dashboard_panel.py" line="108" />
+      <source>On-time closure rate (%)</source>
+      <translation>按期结案率（%）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dashboard_panel.py" line="109" />
+      <source>Mean handling time (h)</source>
+      <translation>平均处置时长（小时）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dashboard_panel.py" line="110" />
+      <source>Backlog (open at end of day)</source>
+      <translation>积压（日末在办）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dashboard_panel.py" line="164" />
+      <source>Computing…</source>
+      <translation>正在计算…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dashboard_panel.py" line="183" />
+      <source>All</source>
+      <translation>全部</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dashboard_panel.py" line="193" />
+      <source>Trends failed: %1</source>
+      <translation>趋势统计失败：%1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dashboard_panel.py" line="233" />
+      <source>%1 – %2: %3 cases, on time %4</source>
+      <translation>%1 至 %2：共 %3 件，按期结案 %4</translation>
+    </message>
+  </context>
+  <context>
     <name>DispatchDialog</name>
     <message>
       <location filename="../../app/ui/case_dialogs.py" line="139" />
@@ -506,6 +584,64 @@ Send it again now? (Or later: choose the same action on the case again.)</source
       <location filename="../../app/ui/case_dialogs.py" line="546" />
       <source>&amp;Register anyway</source>
       <translation>仍然受理(&amp;R)</translation>
+    </message>
+  </context>
+  <context>
+    <name>EvaluationPanel</name>
+    <message>
+      <location filename="../../app/ui/evaluation_panel.py" line="71" />
+      <source>Last day of the period (included)</source>
+      <translation>考核期末日（含）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/evaluation_panel.py" line="77" />
+      <source>Evaluate</source>
+      <translation>考核</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/evaluation_panel.py" line="86" />
+      <source>From</source>
+      <translation>自</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/evaluation_panel.py" line="86" />
+      <source>to</source>
+      <translation>至</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/evaluation_panel.py" line="104" />
+      <source>Double-click a rate to list its cases</source>
+      <translation>双击比率列出对应案件</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/evaluation_panel.py" line="149" />
+      <source>Evaluating…</source>
+      <translation>正在考核…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/evaluation_panel.py" line="161" />
+      <source>Id</source>
+      <translation>编号</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/evaluation_panel.py" line="161" />
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/evaluation_panel.py" line="161" />
+      <source>Score</source>
+      <translation>得分</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/evaluation_panel.py" line="161" />
+      <source>Grade</source>
+      <translation>等级</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/evaluation_panel.py" line="198" />
+      <source>No case list for this figure</source>
+      <translation>此项无案件清单</translation>
     </message>
   </context>
   <context>
@@ -691,6 +827,227 @@ Send it again now? (Or later: choose the same action on the case again.)</source
       <location filename="../../app/ui/case_dialogs.py" line="452" />
       <source>Photos of the result:</source>
       <translation>处置后照片：</translation>
+    </message>
+  </context>
+  <context>
+    <name>HotspotPanel</name>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="173" />
+      <source>Window</source>
+      <translation>时段</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="176" />
+      <source>All classes</source>
+      <translation>全部大类</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="178" />
+      <source>Part</source>
+      <translation>部件</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="179" />
+      <source>Matter</source>
+      <translation>事项</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="182" />
+      <source>Major class</source>
+      <translation>大类</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="184" />
+      <source>Type code, e.g. 06010</source>
+      <translation>类别代码，如 06010</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="185" />
+      <source>Type code</source>
+      <translation>类别代码</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="187" />
+      <source>All sources</source>
+      <translation>全部来源</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="190" />
+      <source>Source</source>
+      <translation>来源</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="192" />
+      <source>Unit grid</source>
+      <translation>单元网格</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="192" />
+      <source>Community</source>
+      <translation>社区</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="193" />
+      <source>Street</source>
+      <translation>街道</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="195" />
+      <source>Level</source>
+      <translation>层级</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="197" />
+      <source>Case count</source>
+      <translation>案件数</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="197" />
+      <source>Per km²</source>
+      <translation>每平方公里</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="198" />
+      <source>Per 1,000 residents</source>
+      <translation>每千常住人口</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="199" />
+      <source>Gi* hot/cold spots</source>
+      <translation>Gi* 冷热点</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="200" />
+      <source>Local Moran clusters</source>
+      <translation>局部 Moran 聚类</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="204" />
+      <source>Measure</source>
+      <translation>指标</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="205" />
+      <source>Kernel density (KDE)</source>
+      <translation>核密度（KDE）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="211" />
+      <source>Compute</source>
+      <translation>计算</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="230" />
+      <source>Day by day</source>
+      <translation>逐日回放</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="232" />
+      <location filename="../../app/ui/hotspot_panel.py" line="491" />
+      <source>Play</source>
+      <translation>播放</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="250" />
+      <source>Recurring problems</source>
+      <translation>反复发生问题</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="259" />
+      <source>Find</source>
+      <translation>查找</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="262" />
+      <source> times</source>
+      <translation> 次</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="263" />
+      <source> days</source>
+      <translation> 天</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="264" />
+      <source>At least</source>
+      <translation>至少</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="266" />
+      <source>within</source>
+      <translation>，时限</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="273" />
+      <source>Type</source>
+      <translation>类别</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="273" />
+      <source>Grid</source>
+      <translation>网格</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="273" />
+      <source>Times</source>
+      <translation>次数</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="273" />
+      <source>Last</source>
+      <translation>最近一次</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="334" />
+      <source>The window ends before it starts.</source>
+      <translation>结束日期早于开始日期。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="343" />
+      <source>Computing…</source>
+      <translation>正在计算…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="357" />
+      <location filename="../../app/ui/hotspot_panel.py" line="520" />
+      <source>Hotspot analysis failed: %1</source>
+      <translation>热点分析失败：%1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="365" />
+      <source>The map has no layer for this level yet.</source>
+      <translation>地图上还没有该层级的图层。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="373" />
+      <source>Hotspots</source>
+      <translation>热点分析</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="381" />
+      <source>Kernel density</source>
+      <translation>核密度</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="397" />
+      <location filename="../../app/ui/hotspot_panel.py" line="475" />
+      <source>Whole window</source>
+      <translation>整个时段</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="403" />
+      <source>%1 hot and %2 cold grids</source>
+      <translation>热点网格 %1 个，冷点网格 %2 个</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="406" />
+      <source>%1 areas, %2 cases</source>
+      <translation>%1 个区域，%2 件案件</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/hotspot_panel.py" line="488" />
+      <source>Pause</source>
+      <translation>暂停</translation>
     </message>
   </context>
   <context>
@@ -1348,264 +1705,264 @@ Send it again now? (Or later: choose the same action on the case again.)</source
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../app/ui/main_window.py" line="98" />
+      <location filename="../../app/ui/main_window.py" line="100" />
       <source>CityGrid — Grid Management Command Centre</source>
       <translation>CityGrid 网格化城市管理指挥中心</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="115" />
+      <location filename="../../app/ui/main_window.py" line="117" />
       <source>Layers</source>
       <translation>图层</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="118" />
+      <location filename="../../app/ui/main_window.py" line="120" />
       <source>Attributes</source>
       <translation>属性</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="147" />
+      <location filename="../../app/ui/main_window.py" line="154" />
       <source>Map</source>
       <translation>地图</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="151" />
+      <location filename="../../app/ui/main_window.py" line="158" />
       <source>Full extent</source>
       <translation>全图</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="153" />
+      <location filename="../../app/ui/main_window.py" line="160" />
       <source>Show the whole district (Home)</source>
       <translation>显示全区 (Home)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="155" />
+      <location filename="../../app/ui/main_window.py" line="162" />
       <source>Zoom in</source>
       <translation>放大</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="158" />
+      <location filename="../../app/ui/main_window.py" line="165" />
       <source>Zoom out</source>
       <translation>缩小</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="168" />
+      <location filename="../../app/ui/main_window.py" line="175" />
       <source>Search: grid id, part id, case number, street or community (Ctrl+F)</source>
       <translation>搜索：网格编码、部件编码、案件编号、街道或社区名称 (Ctrl+F)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="171" />
+      <location filename="../../app/ui/main_window.py" line="178" />
       <source>Search</source>
       <translation>搜索</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="173" />
+      <location filename="../../app/ui/main_window.py" line="180" />
       <source>Find</source>
       <translation>查找</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="200" />
+      <location filename="../../app/ui/main_window.py" line="207" />
       <source>Seat user</source>
       <translation>当前坐席</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="202" />
+      <location filename="../../app/ui/main_window.py" line="209" />
       <source>Hotline report…</source>
       <translation>热线受理…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="205" />
+      <location filename="../../app/ui/main_window.py" line="212" />
       <source>Take a hotline call: a new report (Ctrl+N)</source>
       <translation>热线来电：新建上报 (Ctrl+N)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="208" />
+      <location filename="../../app/ui/main_window.py" line="215" />
       <source>Command centre</source>
       <translation>指挥中心</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="223" />
+      <location filename="../../app/ui/main_window.py" line="230" />
       <source>Click the problem inside the camera's view (Esc cancels)</source>
       <translation>请在摄像头视域内点击问题位置（Esc 取消）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="225" />
+      <location filename="../../app/ui/main_window.py" line="232" />
       <source>Video supervision</source>
       <translation>视频监督</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="239" />
+      <location filename="../../app/ui/main_window.py" line="246" />
       <source>Logged in as %1; File → Switch user to change</source>
       <translation>当前登录：%1；如需更换请使用“文件 → 切换用户”</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="257" />
+      <location filename="../../app/ui/main_window.py" line="264" />
       <source>Click the problem's location on the map (Esc cancels)</source>
       <translation>请在地图上点击问题位置（Esc 取消）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="289" />
+      <location filename="../../app/ui/main_window.py" line="296" />
       <source>%1 features written to %2</source>
       <translation>已将 %1 个要素写入 %2</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="300" />
+      <location filename="../../app/ui/main_window.py" line="307" />
       <source>Vector file as basemap</source>
       <translation>矢量文件底图</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="301" />
+      <location filename="../../app/ui/main_window.py" line="308" />
       <source>GIS files (*.gpkg *.geojson *.json *.shp *.csv *.xlsx);;All files (*)</source>
       <translation>GIS 文件 (*.gpkg *.geojson *.json *.shp *.csv *.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="308" />
+      <location filename="../../app/ui/main_window.py" line="315" />
       <source>Coordinate system</source>
       <translation>坐标系</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="309" />
+      <location filename="../../app/ui/main_window.py" line="316" />
       <source>The file declares no coordinate system. Its coordinates are in:</source>
       <translation>该文件未声明坐标系，其坐标采用：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="316" />
-      <location filename="../../app/ui/main_window.py" line="320" />
+      <location filename="../../app/ui/main_window.py" line="323" />
+      <location filename="../../app/ui/main_window.py" line="327" />
       <source>Basemap</source>
       <translation>底图</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="330" />
+      <location filename="../../app/ui/main_window.py" line="337" />
       <source>Basemap %1: %2 features (%3)</source>
       <translation>底图 %1：%2 个要素（%3）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="412" />
+      <location filename="../../app/ui/main_window.py" line="419" />
       <source>&amp;File</source>
       <translation>文件(&amp;F)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="413" />
+      <location filename="../../app/ui/main_window.py" line="420" />
       <source>&amp;Import layer…</source>
       <translation>导入图层(&amp;I)…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="417" />
+      <location filename="../../app/ui/main_window.py" line="424" />
       <source>&amp;Export layer…</source>
       <translation>导出图层(&amp;E)…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="421" />
+      <location filename="../../app/ui/main_window.py" line="428" />
       <source>Add &amp;basemap…</source>
       <translation>添加底图(&amp;B)…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="423" />
+      <location filename="../../app/ui/main_window.py" line="430" />
       <source>Add &amp;vector file as basemap…</source>
       <translation>添加矢量文件为底图(&amp;V)…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="429" />
+      <location filename="../../app/ui/main_window.py" line="436" />
       <source>Switch &amp;user…</source>
       <translation>切换用户(&amp;U)…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="435" />
+      <location filename="../../app/ui/main_window.py" line="442" />
       <source>E&amp;xit</source>
       <translation>退出(&amp;X)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="439" />
+      <location filename="../../app/ui/main_window.py" line="446" />
       <source>&amp;View</source>
       <translation>视图(&amp;V)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="447" />
+      <location filename="../../app/ui/main_window.py" line="454" />
       <source>&amp;Cases</source>
       <translation>案件(&amp;C)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="449" />
+      <location filename="../../app/ui/main_window.py" line="456" />
       <source>&amp;Language</source>
       <translation>语言(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="460" />
+      <location filename="../../app/ui/main_window.py" line="467" />
       <source>&amp;Help</source>
       <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="461" />
-      <location filename="../../app/ui/main_window.py" line="733" />
+      <location filename="../../app/ui/main_window.py" line="468" />
+      <location filename="../../app/ui/main_window.py" line="740" />
       <source>About CityGrid</source>
       <translation>关于 CityGrid</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="476" />
+      <location filename="../../app/ui/main_window.py" line="483" />
       <source>Loading parts…</source>
       <translation>正在加载部件…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="492" />
+      <location filename="../../app/ui/main_window.py" line="499" />
       <source>Database: %1</source>
       <translation>数据库：%1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="536" />
+      <location filename="../../app/ui/main_window.py" line="543" />
       <source>%1 parts loaded</source>
       <translation>已加载 %1 个部件</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="562" />
+      <location filename="../../app/ui/main_window.py" line="569" />
       <source>CityGrid</source>
       <translation>CityGrid</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="563" />
+      <location filename="../../app/ui/main_window.py" line="570" />
       <source>The map data could not be loaded:</source>
       <translation>无法加载地图数据：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="617" />
+      <location filename="../../app/ui/main_window.py" line="624" />
       <source>Nothing found for “%1”</source>
       <translation>未找到“%1”</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="713" />
+      <location filename="../../app/ui/main_window.py" line="720" />
       <source>Lon/lat (CGCS2000) %1, %2   Gauss-Krüger CM117E X %3 m, Y %4 m</source>
       <translation>经纬度(CGCS2000) %1, %2   高斯-克吕格 CM117E X %3 米, Y %4 米</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="730" />
+      <location filename="../../app/ui/main_window.py" line="737" />
       <source>The language changes when CityGrid restarts.</source>
       <translation>界面语言将在重新启动 CityGrid 后生效。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="734" />
+      <location filename="../../app/ui/main_window.py" line="741" />
       <source>CityGrid — a desktop GIS command centre for grid-based urban management: unit grids, city parts and cases on one map.</source>
       <translation>CityGrid —— 网格化城市管理桌面 GIS 指挥中心：单元网格、城市部件与案件尽在一图。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="758" />
+      <location filename="../../app/ui/main_window.py" line="765" />
       <source>Online</source>
       <translation>在线</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="759" />
+      <location filename="../../app/ui/main_window.py" line="766" />
       <source>Changes of other seats arrive live</source>
       <translation>其他席位的改动实时送达</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="762" />
+      <location filename="../../app/ui/main_window.py" line="769" />
       <source>Connection lost — reconnecting…</source>
       <translation>连接中断，正在重连…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="765" />
+      <location filename="../../app/ui/main_window.py" line="772" />
       <source>The database server cannot be reached: what you type is kept; send it again when the connection is back</source>
       <translation>无法连接数据库服务器：已填写的内容会保留，连接恢复后请再次提交</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="799" />
+      <location filename="../../app/ui/main_window.py" line="806" />
       <source>Case %1 was just changed by %2: %3</source>
       <translation>案件 %1 刚被 %2 处理：%3</translation>
     </message>
@@ -1719,6 +2076,129 @@ Send it again now? (Or later: choose the same action on the case again.)</source
       <location filename="../../app/ui/seed_dialog.py" line="47" />
       <source>The demo district could not be created:</source>
       <translation>无法生成演示城区：</translation>
+    </message>
+  </context>
+  <context>
+    <name>SizingPanel</name>
+    <message>
+      <location filename="../../app/ui/sizing_panel.py" line="52" />
+      <source>All levels</source>
+      <translation>全部层级</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/sizing_panel.py" line="53" />
+      <source>Grids</source>
+      <translation>网格</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/sizing_panel.py" line="53" />
+      <source>Communities</source>
+      <translation>社区</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/sizing_panel.py" line="54" />
+      <source>Streets</source>
+      <translation>街道</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/sizing_panel.py" line="56" />
+      <source>Check</source>
+      <translation>核查</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/sizing_panel.py" line="69" />
+      <source>Level</source>
+      <translation>层级</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/sizing_panel.py" line="69" />
+      <source>Code</source>
+      <translation>编码</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/sizing_panel.py" line="69" />
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/sizing_panel.py" line="69" />
+      <source>Measure</source>
+      <translation>指标</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/sizing_panel.py" line="70" />
+      <source>Value</source>
+      <translation>数值</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/sizing_panel.py" line="70" />
+      <source>Standard range</source>
+      <translation>标准范围</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/sizing_panel.py" line="70" />
+      <source>Deviation</source>
+      <translation>偏差</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/sizing_panel.py" line="108" />
+      <source>Sizing check failed: %1</source>
+      <translation>规模核查失败：%1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/sizing_panel.py" line="116" />
+      <source>grids</source>
+      <translation>网格</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/sizing_panel.py" line="116" />
+      <source>communities</source>
+      <translation>社区</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/sizing_panel.py" line="117" />
+      <source>streets</source>
+      <translation>街道</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/sizing_panel.py" line="120" />
+      <source>%1: %2 of %3 within %4–%5</source>
+      <translation>%1：%3 个中 %2 个在 %4–%5 之内</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/sizing_panel.py" line="137" />
+      <source>Grid</source>
+      <translation>网格</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/sizing_panel.py" line="137" />
+      <source>Community</source>
+      <translation>社区</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/sizing_panel.py" line="138" />
+      <source>Street</source>
+      <translation>街道</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/sizing_panel.py" line="139" />
+      <source>Households</source>
+      <translation>户数</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/sizing_panel.py" line="139" />
+      <source>Residents</source>
+      <translation>人口</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/sizing_panel.py" line="182" />
+      <source>Below standard</source>
+      <translation>低于标准</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/sizing_panel.py" line="183" />
+      <source>Above standard</source>
+      <translation>高于标准</translation>
     </message>
   </context>
   <context>
@@ -2370,6 +2850,55 @@ Send it again now? (Or later: choose the same action on the case again.)</source
       <location filename="../../app/ui/video_panel.py" line="503" />
       <source>Case %1 reported from camera %2</source>
       <translation>已通过摄像头 %2 上报案件 %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>window</name>
+    <message>
+      <location filename="../../app/ui/dashboard_panel.py" line="300" />
+      <source>Analysis</source>
+      <translation>分析</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dashboard_panel.py" line="322" />
+      <source>%1: %2 cases reported (highlighted on the map)</source>
+      <translation>%1：上报 %2 件（已在地图上突出显示）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dashboard_panel.py" line="336" />
+      <source>Cases of the chosen day</source>
+      <translation>所选日期的案件</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dashboard_panel.py" line="338" />
+      <source>Reported that day</source>
+      <translation>当日上报</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dashboard_panel.py" line="355" />
+      <source>Trends</source>
+      <translation>趋势</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dashboard_panel.py" line="356" />
+      <source>Grid sizing</source>
+      <translation>网格规模核查</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dashboard_panel.py" line="366" />
+      <location filename="../../app/ui/dashboard_panel.py" line="384" />
+      <source>Evaluation</source>
+      <translation>考核评价</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dashboard_panel.py" line="382" />
+      <source>Trends dashboard</source>
+      <translation>趋势仪表板</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dashboard_panel.py" line="383" />
+      <source>Grid sizing check</source>
+      <translation>网格规模核查</translation>
     </message>
   </context>
 </TS>
