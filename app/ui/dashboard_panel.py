@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -298,7 +298,7 @@ def analysis_menu(window: QMainWindow) -> QMenu:
     found = window.menuBar().findChild(QMenu, "analysisMenu")
     if found is not None:
         return found
-    menu = QMenu(window.tr("Analysis"), window.menuBar())
+    menu = QMenu(QCoreApplication.translate("AnalysisDocks", "Analysis"), window.menuBar())
     menu.setObjectName("analysisMenu")
     actions = window.menuBar().actions()
     # Before "Language" and "Help" (the last two menus), after "Cases".
@@ -320,7 +320,8 @@ def _show_day(window: Any, docks: AnalysisDocks, d: date, street: str | None,
         i = combo.findData(street)
         if i >= 0:
             combo.setCurrentIndex(i)  # the panel's own handler sets the filter and refreshes
-    msg = window.tr("%1: %2 cases reported (highlighted on the map)") \
+    msg = QCoreApplication.translate(
+        "AnalysisDocks", "%1: %2 cases reported (highlighted on the map)") \
         .replace("%1", d.isoformat()).replace("%2", f"{len(pts.ids):,}")
     window.statusBar().showMessage(msg, 8000)
     if len(pts.ids):
@@ -334,9 +335,10 @@ def _put_day_layer(window: Any, pts: Any) -> None:
     layers = window.layers
     if TREND_DAY_LAYER in layers:
         layers.remove(TREND_DAY_LAYER)
-    layer = PointLayer(TREND_DAY_LAYER, window.tr("Cases of the chosen day"), pts.x, pts.y,
-                       np.zeros(len(pts.x), np.int64), [(230, 0, 230)],
-                       [window.tr("Reported that day")], ids=pts.ids,
+    title = QCoreApplication.translate("AnalysisDocks", "Cases of the chosen day")
+    legend = QCoreApplication.translate("AnalysisDocks", "Reported that day")
+    layer = PointLayer(TREND_DAY_LAYER, title, pts.x, pts.y,
+                       np.zeros(len(pts.x), np.int64), [(230, 0, 230)], [legend], ids=pts.ids,
                        style=LayerStyle(point_size=12.0, pen_color="#ffffff"))
     names = layers.names
     layers.insert(names.index("cases") + 1 if "cases" in names else len(names), layer)
@@ -353,8 +355,8 @@ def install_dashboard(window: Any) -> AnalysisDocks:
     docks = AnalysisDocks(dashboard)
     sizing = SizingPanel(SizingService(window.store), window)
     panels: list[tuple[str, QWidget, str]] = [
-        ("trends", dashboard, window.tr("Trends")),
-        ("sizing", sizing, window.tr("Grid sizing")),
+        ("trends", dashboard, QCoreApplication.translate("AnalysisDocks", "Trends")),
+        ("sizing", sizing, QCoreApplication.translate("AnalysisDocks", "Grid sizing")),
     ]
     try:
         from app.services.evaluation import EvaluationService
@@ -364,7 +366,7 @@ def install_dashboard(window: Any) -> AnalysisDocks:
     if EvaluationPanel is not None:
         panels.append(("evaluation",
                        EvaluationPanel(EvaluationService(window.store), window),
-                       window.tr("Evaluation")))
+                       QCoreApplication.translate("AnalysisDocks", "Evaluation")))
     first = None
     for name, widget, title in panels:
         dock = QDockWidget(title, window)
@@ -382,9 +384,11 @@ def install_dashboard(window: Any) -> AnalysisDocks:
         docks.panels[name] = widget
 
     menu = analysis_menu(window)
-    for name, text, shortcut in (("trends", window.tr("Trends dashboard"), "Ctrl+Shift+T"),
-                                 ("sizing", window.tr("Grid sizing check"), None),
-                                 ("evaluation", window.tr("Evaluation"), "Ctrl+Shift+K")):
+    entries = (
+        ("trends", QCoreApplication.translate("AnalysisDocks", "Trends dashboard"), "Ctrl+Shift+T"),
+        ("sizing", QCoreApplication.translate("AnalysisDocks", "Grid sizing check"), None),
+        ("evaluation", QCoreApplication.translate("AnalysisDocks", "Evaluation"), "Ctrl+Shift+K"))
+    for name, text, shortcut in entries:
         if name not in docks.docks:
             continue
         act = QAction(text, window)

@@ -150,6 +150,55 @@
     </message>
   </context>
   <context>
+    <name>AnalysisDocks</name>
+    <message>
+      <location filename="../../app/ui/dashboard_panel.py" line="301" />
+      <source>Analysis</source>
+      <translation>分析</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dashboard_panel.py" line="323" />
+      <source>%1: %2 cases reported (highlighted on the map)</source>
+      <translation>%1：上报 %2 件（已在地图上突出显示）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dashboard_panel.py" line="338" />
+      <source>Cases of the chosen day</source>
+      <translation>所选日期的案件</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dashboard_panel.py" line="339" />
+      <source>Reported that day</source>
+      <translation>当日上报</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dashboard_panel.py" line="358" />
+      <source>Trends</source>
+      <translation>趋势</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dashboard_panel.py" line="359" />
+      <source>Grid sizing</source>
+      <translation>网格规模核查</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dashboard_panel.py" line="369" />
+      <location filename="../../app/ui/dashboard_panel.py" line="390" />
+      <source>Evaluation</source>
+      <translation>考核评价</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dashboard_panel.py" line="388" />
+      <source>Trends dashboard</source>
+      <translation>趋势仪表板</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dashboard_panel.py" line="389" />
+      <source>Grid sizing check</source>
+      <translation>网格规模核查</translation>
+    </message>
+  </context>
+  <context>
     <name>AttributePanel</name>
     <message>
       <location filename="../../app/ui/attribute_panel.py" line="23" />
@@ -402,77 +451,77 @@ Send it again now? (Or later: choose the same action on the case again.)</source
   <context>
     <name>DashboardPanel</name>
     <message>
-      <location filename="../../app/ui/dashboard_panel.py" line="72" />
+      <location filename="../../app/ui/dashboard_panel.py" line="73" />
       <source>Last %1 days</source>
       <translation>最近 %1 天</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dashboard_panel.py" line="78" />
+      <location filename="../../app/ui/dashboard_panel.py" line="79" />
       <source>Last day of the window</source>
       <translation>统计截止日</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dashboard_panel.py" line="81" />
+      <location filename="../../app/ui/dashboard_panel.py" line="82" />
       <source>All cases</source>
       <translation>全部案件</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dashboard_panel.py" line="81" />
+      <location filename="../../app/ui/dashboard_panel.py" line="82" />
       <source>By major class</source>
       <translation>按大类</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dashboard_panel.py" line="82" />
+      <location filename="../../app/ui/dashboard_panel.py" line="83" />
       <source>By street</source>
       <translation>按街道</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dashboard_panel.py" line="82" />
+      <location filename="../../app/ui/dashboard_panel.py" line="83" />
       <source>By type</source>
       <translation>按小类</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dashboard_panel.py" line="88" />
+      <location filename="../../app/ui/dashboard_panel.py" line="89" />
       <source>Compute</source>
       <translation>计算</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dashboard_panel.py" line="107" />
+      <location filename="../../app/ui/dashboard_panel.py" line="108" />
       <source>Volume (cases reported)</source>
       <translation>案件量（上报数）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dashboard_panel.py" line="108" />
+      <location filename="../../app/ui/dashboard_panel.py" line="109" />
       <source>On-time closure rate (%)</source>
       <translation>按期结案率（%）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dashboard_panel.py" line="109" />
+      <location filename="../../app/ui/dashboard_panel.py" line="110" />
       <source>Mean handling time (h)</source>
       <translation>平均处置时长（小时）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dashboard_panel.py" line="110" />
+      <location filename="../../app/ui/dashboard_panel.py" line="111" />
       <source>Backlog (open at end of day)</source>
       <translation>积压（日末在办）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dashboard_panel.py" line="164" />
+      <location filename="../../app/ui/dashboard_panel.py" line="165" />
       <source>Computing…</source>
       <translation>正在计算…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dashboard_panel.py" line="183" />
+      <location filename="../../app/ui/dashboard_panel.py" line="184" />
       <source>All</source>
       <translation>全部</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dashboard_panel.py" line="193" />
+      <location filename="../../app/ui/dashboard_panel.py" line="194" />
       <source>Trends failed: %1</source>
       <translation>趋势统计失败：%1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dashboard_panel.py" line="233" />
+      <location filename="../../app/ui/dashboard_panel.py" line="234" />
       <source>%1 – %2: %3 cases, on time %4</source>
       <translation>%1 至 %2：共 %3 件，按期结案 %4</translation>
     </message>
@@ -832,220 +881,220 @@ Send it again now? (Or later: choose the same action on the case again.)</source
   <context>
     <name>HotspotPanel</name>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="173" />
+      <location filename="../../app/ui/hotspot_panel.py" line="174" />
       <source>Window</source>
       <translation>时段</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="176" />
+      <location filename="../../app/ui/hotspot_panel.py" line="177" />
       <source>All classes</source>
       <translation>全部大类</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="178" />
+      <location filename="../../app/ui/hotspot_panel.py" line="179" />
       <source>Part</source>
       <translation>部件</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="179" />
+      <location filename="../../app/ui/hotspot_panel.py" line="180" />
       <source>Matter</source>
       <translation>事项</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="182" />
+      <location filename="../../app/ui/hotspot_panel.py" line="183" />
       <source>Major class</source>
       <translation>大类</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="184" />
+      <location filename="../../app/ui/hotspot_panel.py" line="185" />
       <source>Type code, e.g. 06010</source>
       <translation>类别代码，如 06010</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="185" />
+      <location filename="../../app/ui/hotspot_panel.py" line="186" />
       <source>Type code</source>
       <translation>类别代码</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="187" />
+      <location filename="../../app/ui/hotspot_panel.py" line="188" />
       <source>All sources</source>
       <translation>全部来源</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="190" />
+      <location filename="../../app/ui/hotspot_panel.py" line="191" />
       <source>Source</source>
       <translation>来源</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="192" />
+      <location filename="../../app/ui/hotspot_panel.py" line="193" />
       <source>Unit grid</source>
       <translation>单元网格</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="192" />
+      <location filename="../../app/ui/hotspot_panel.py" line="193" />
       <source>Community</source>
       <translation>社区</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="193" />
+      <location filename="../../app/ui/hotspot_panel.py" line="194" />
       <source>Street</source>
       <translation>街道</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="195" />
+      <location filename="../../app/ui/hotspot_panel.py" line="196" />
       <source>Level</source>
       <translation>层级</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="197" />
+      <location filename="../../app/ui/hotspot_panel.py" line="198" />
       <source>Case count</source>
       <translation>案件数</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="197" />
+      <location filename="../../app/ui/hotspot_panel.py" line="198" />
       <source>Per km²</source>
       <translation>每平方公里</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="198" />
+      <location filename="../../app/ui/hotspot_panel.py" line="199" />
       <source>Per 1,000 residents</source>
       <translation>每千常住人口</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="199" />
+      <location filename="../../app/ui/hotspot_panel.py" line="200" />
       <source>Gi* hot/cold spots</source>
       <translation>Gi* 冷热点</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="200" />
+      <location filename="../../app/ui/hotspot_panel.py" line="201" />
       <source>Local Moran clusters</source>
       <translation>局部 Moran 聚类</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="204" />
+      <location filename="../../app/ui/hotspot_panel.py" line="205" />
       <source>Measure</source>
       <translation>指标</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="205" />
+      <location filename="../../app/ui/hotspot_panel.py" line="206" />
       <source>Kernel density (KDE)</source>
       <translation>核密度（KDE）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="211" />
+      <location filename="../../app/ui/hotspot_panel.py" line="212" />
       <source>Compute</source>
       <translation>计算</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="230" />
+      <location filename="../../app/ui/hotspot_panel.py" line="231" />
       <source>Day by day</source>
       <translation>逐日回放</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="232" />
-      <location filename="../../app/ui/hotspot_panel.py" line="491" />
+      <location filename="../../app/ui/hotspot_panel.py" line="233" />
+      <location filename="../../app/ui/hotspot_panel.py" line="492" />
       <source>Play</source>
       <translation>播放</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="250" />
+      <location filename="../../app/ui/hotspot_panel.py" line="251" />
       <source>Recurring problems</source>
       <translation>反复发生问题</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="259" />
+      <location filename="../../app/ui/hotspot_panel.py" line="260" />
       <source>Find</source>
       <translation>查找</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="262" />
+      <location filename="../../app/ui/hotspot_panel.py" line="263" />
       <source> times</source>
       <translation> 次</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="263" />
+      <location filename="../../app/ui/hotspot_panel.py" line="264" />
       <source> days</source>
       <translation> 天</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="264" />
+      <location filename="../../app/ui/hotspot_panel.py" line="265" />
       <source>At least</source>
       <translation>至少</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="266" />
+      <location filename="../../app/ui/hotspot_panel.py" line="267" />
       <source>within</source>
       <translation>，时限</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="273" />
+      <location filename="../../app/ui/hotspot_panel.py" line="274" />
       <source>Type</source>
       <translation>类别</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="273" />
+      <location filename="../../app/ui/hotspot_panel.py" line="274" />
       <source>Grid</source>
       <translation>网格</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="273" />
+      <location filename="../../app/ui/hotspot_panel.py" line="274" />
       <source>Times</source>
       <translation>次数</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="273" />
+      <location filename="../../app/ui/hotspot_panel.py" line="274" />
       <source>Last</source>
       <translation>最近一次</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="334" />
+      <location filename="../../app/ui/hotspot_panel.py" line="335" />
       <source>The window ends before it starts.</source>
       <translation>结束日期早于开始日期。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="343" />
+      <location filename="../../app/ui/hotspot_panel.py" line="344" />
       <source>Computing…</source>
       <translation>正在计算…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="357" />
-      <location filename="../../app/ui/hotspot_panel.py" line="520" />
+      <location filename="../../app/ui/hotspot_panel.py" line="358" />
+      <location filename="../../app/ui/hotspot_panel.py" line="521" />
       <source>Hotspot analysis failed: %1</source>
       <translation>热点分析失败：%1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="365" />
+      <location filename="../../app/ui/hotspot_panel.py" line="366" />
       <source>The map has no layer for this level yet.</source>
       <translation>地图上还没有该层级的图层。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="373" />
+      <location filename="../../app/ui/hotspot_panel.py" line="374" />
       <source>Hotspots</source>
       <translation>热点分析</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="381" />
+      <location filename="../../app/ui/hotspot_panel.py" line="382" />
       <source>Kernel density</source>
       <translation>核密度</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="397" />
-      <location filename="../../app/ui/hotspot_panel.py" line="475" />
+      <location filename="../../app/ui/hotspot_panel.py" line="398" />
+      <location filename="../../app/ui/hotspot_panel.py" line="476" />
       <source>Whole window</source>
       <translation>整个时段</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="403" />
+      <location filename="../../app/ui/hotspot_panel.py" line="404" />
       <source>%1 hot and %2 cold grids</source>
       <translation>热点网格 %1 个，冷点网格 %2 个</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="406" />
+      <location filename="../../app/ui/hotspot_panel.py" line="407" />
       <source>%1 areas, %2 cases</source>
       <translation>%1 个区域，%2 件案件</translation>
     </message>
     <message>
-      <location filename="../../app/ui/hotspot_panel.py" line="488" />
+      <location filename="../../app/ui/hotspot_panel.py" line="489" />
       <source>Pause</source>
       <translation>暂停</translation>
     </message>
@@ -2850,55 +2899,6 @@ Send it again now? (Or later: choose the same action on the case again.)</source
       <location filename="../../app/ui/video_panel.py" line="503" />
       <source>Case %1 reported from camera %2</source>
       <translation>已通过摄像头 %2 上报案件 %1</translation>
-    </message>
-  </context>
-  <context>
-    <name>window</name>
-    <message>
-      <location filename="../../app/ui/dashboard_panel.py" line="300" />
-      <source>Analysis</source>
-      <translation>分析</translation>
-    </message>
-    <message>
-      <location filename="../../app/ui/dashboard_panel.py" line="322" />
-      <source>%1: %2 cases reported (highlighted on the map)</source>
-      <translation>%1：上报 %2 件（已在地图上突出显示）</translation>
-    </message>
-    <message>
-      <location filename="../../app/ui/dashboard_panel.py" line="336" />
-      <source>Cases of the chosen day</source>
-      <translation>所选日期的案件</translation>
-    </message>
-    <message>
-      <location filename="../../app/ui/dashboard_panel.py" line="338" />
-      <source>Reported that day</source>
-      <translation>当日上报</translation>
-    </message>
-    <message>
-      <location filename="../../app/ui/dashboard_panel.py" line="355" />
-      <source>Trends</source>
-      <translation>趋势</translation>
-    </message>
-    <message>
-      <location filename="../../app/ui/dashboard_panel.py" line="356" />
-      <source>Grid sizing</source>
-      <translation>网格规模核查</translation>
-    </message>
-    <message>
-      <location filename="../../app/ui/dashboard_panel.py" line="366" />
-      <location filename="../../app/ui/dashboard_panel.py" line="384" />
-      <source>Evaluation</source>
-      <translation>考核评价</translation>
-    </message>
-    <message>
-      <location filename="../../app/ui/dashboard_panel.py" line="382" />
-      <source>Trends dashboard</source>
-      <translation>趋势仪表板</translation>
-    </message>
-    <message>
-      <location filename="../../app/ui/dashboard_panel.py" line="383" />
-      <source>Grid sizing check</source>
-      <translation>网格规模核查</translation>
     </message>
   </context>
 </TS>
