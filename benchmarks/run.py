@@ -1324,7 +1324,8 @@ def write_docs(res: dict[str, Any], path: Path) -> None:
             lines += [notes[key], ""]
         lines += _md(headers, rows)
         lines.append("")
-    lines += _kept_sections(path)
+    produced = {title.split(" ")[0] for title, _h, _r in sections(res)}
+    lines += _kept_sections(path, skip=produced)
     lines.append(f"Whole benchmark run: {res['elapsed_s']:.0f} s.")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -1333,16 +1334,18 @@ def write_docs(res: dict[str, Any], path: Path) -> None:
 KEPT_MARK = "<!-- kept:"
 
 
-def _kept_sections(path: Path) -> list[str]:
+def _kept_sections(path: Path, skip: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
     """Hand-written sections of the existing file (a ``<!-- kept: … -->`` line under the
-    heading, e.g. the load test's figures) survive a ``--write-docs`` rewrite."""
+    heading, e.g. the load test's figures) survive a ``--write-docs`` rewrite, unless this
+    run produced a section of the same number (``skip``, e.g. ``{"11."}``)."""
     if not path.exists():
         return []
     kept: list[str] = []
     block: list[str] = []
     for line in path.read_text(encoding="utf-8").splitlines() + ["## end"]:
         if line.startswith("## ") or line.startswith("Whole benchmark run:"):
-            if any(x.startswith(KEPT_MARK) for x in block):
+            if any(x.startswith(KEPT_MARK) for x in block) and \
+                    block[0].removeprefix("## ").split(" ")[0] not in skip:
                 kept += block
             block = [line] if line.startswith("## ") else []
         elif block:
