@@ -83,12 +83,27 @@ class LoginDialog(QDialog):
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
 
+        title = QLabel(self.tr("CityGrid — Grid Management Command Centre"))
+        title.setObjectName("loginTitle")
+        title.setStyleSheet("font-size: 17px; font-weight: 600; color: #1f3b5a;")
+        subtitle = QLabel(self.tr("Log in to your seat: the account decides your queues "
+                                  "and what you may do"))
+        subtitle.setObjectName("loginSubtitle")
+        subtitle.setWordWrap(True)
+        subtitle.setStyleSheet("color: #5f6b76;")
+        self.hint_label.setStyleSheet("color: #1b6e3a; background: #e9f5ec; "
+                                      "border-radius: 3px; padding: 4px 6px;")
+
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 16, 18, 14)
+        layout.setSpacing(10)
+        layout.addWidget(title)
+        layout.addWidget(subtitle)
         layout.addLayout(form)
         layout.addWidget(self.hint_label)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
-        self.setMinimumWidth(380)
+        self.setMinimumWidth(420)
         (self.password_edit if self.login_edit.text() else self.login_edit).setFocus()
 
     def submit(self) -> None:

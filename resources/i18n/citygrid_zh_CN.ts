@@ -1726,27 +1726,37 @@ Send it again now? (Or later: choose the same action on the case again.)</source
       <translation>登录</translation>
     </message>
     <message>
-      <location filename="../../app/ui/login_dialog.py" line="98" />
+      <location filename="../../app/ui/login_dialog.py" line="86" />
+      <source>CityGrid — Grid Management Command Centre</source>
+      <translation>CityGrid 网格化城市管理指挥中心</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/login_dialog.py" line="89" />
+      <source>Log in to your seat: the account decides your queues and what you may do</source>
+      <translation>登录席位：账号决定您的工作队列和操作权限</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/login_dialog.py" line="113" />
       <source>Type your account</source>
       <translation>请输入账号</translation>
     </message>
     <message>
-      <location filename="../../app/ui/login_dialog.py" line="111" />
+      <location filename="../../app/ui/login_dialog.py" line="126" />
       <source>Could not check the login: %1</source>
       <translation>无法验证登录：%1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/login_dialog.py" line="123" />
+      <location filename="../../app/ui/login_dialog.py" line="138" />
       <source>This account is disabled: ask the administrator</source>
       <translation>该账号已停用，请联系系统管理员</translation>
     </message>
     <message>
-      <location filename="../../app/ui/login_dialog.py" line="125" />
+      <location filename="../../app/ui/login_dialog.py" line="140" />
       <source>This account has no password set: ask the administrator</source>
       <translation>该账号尚未设置密码，请联系系统管理员</translation>
     </message>
     <message>
-      <location filename="../../app/ui/login_dialog.py" line="127" />
+      <location filename="../../app/ui/login_dialog.py" line="142" />
       <source>Wrong account or password</source>
       <translation>账号或密码错误</translation>
     </message>
