@@ -449,6 +449,9 @@ class HotspotPanel(QWidget):
             if self.layer is not None:
                 self.layer.visible = not on
             self._show_legend()
+            panel = getattr(self.window_, "layer_panel", None)
+            if panel is not None:
+                panel.sync_checks()  # the Layers dock shows which of the two is on
         elif on and self.result is not None and not self.busy:
             self.start_compute()  # the KDE was not computed with this result yet
 

@@ -149,6 +149,17 @@ class LayerPanel(QWidget):
         self.list.blockSignals(False)
         self._sync_controls()
 
+    def sync_checks(self) -> None:
+        """Show the layers' current visibility (a panel switched layers on or off itself)."""
+        self.list.blockSignals(True)
+        for i in range(self.list.count()):
+            it = self.list.item(i)
+            name = it.data(Qt.UserRole)
+            if self.layers is not None and name in self.layers:
+                it.setCheckState(Qt.CheckState.Checked if self.layers[name].visible
+                                 else Qt.CheckState.Unchecked)
+        self.list.blockSignals(False)
+
     def item_for(self, name: str) -> QListWidgetItem | None:
         for i in range(self.list.count()):
             if self.list.item(i).data(Qt.UserRole) == name:

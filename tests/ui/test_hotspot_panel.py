@@ -161,6 +161,10 @@ def test_count_levels_and_kde(  # type: ignore[no-untyped-def]
     assert any("/km²" in t for t in panel.legend_labels())
     panel.kde_check.setChecked(False)
     assert not window.layers[hl.KDE_LAYER].visible and layer.visible
+    # The Layers dock follows: the choropleth ticked, the density not.
+    checks = window.layer_panel
+    assert checks.item_for(hl.HOTSPOT_LAYER).checkState() == Qt.CheckState.Checked
+    assert checks.item_for(hl.KDE_LAYER).checkState() == Qt.CheckState.Unchecked
     # The replay rolls the grids' days up to communities.
     daily = HotspotService(window.store).daily(start, end)
     panel.show_day(0)
