@@ -482,3 +482,19 @@ def test_identify_grid_part_and_case(seeded: Store, street_rows: Rows) -> None:
     assert queries.identify_grid(seeded, "110108011999999") is None
     assert queries.identify_part(seeded, 10**8) is None
     assert queries.identify_case(seeded, 10**8) is None
+
+
+def test_a_bulk_load_keeps_every_index(store: Store) -> None:
+    """The loader drops secondary indexes for the load (PostgreSQL: GiST included) and builds
+    them again: the same indexes afterwards, and the spatial ones in use."""
+    before = _indexes(store)
+    store.replace_all(small_dataset())
+    assert _indexes(store) == before
+    store.replace_all(small_dataset())  # a second load over existing rows
+    assert _indexes(store) == before
+    if store.backend == "postgresql":
+        with store.engine.connect() as c:
+            gist = {r[0] for r in c.execute(text(
+                "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "
+                "AND indexdef LIKE '%USING gist%'"))}
+        assert {"ix_part_pt", "ix_case__pt", "ix_unit_grid_shape"} <= gist
