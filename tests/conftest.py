@@ -117,3 +117,16 @@ def seeded_store_url(request: pytest.FixtureRequest) -> str:
     url = _pg_schema_url(database_url, "street_seed")
     _seed_street(url)
     return url
+
+
+def writable_street_seed(request: pytest.FixtureRequest,
+                         tmp_path_factory: pytest.TempPathFactory, prefix: str) -> str:
+    """A street seed of its own on the backend ``request.param`` names ("sqlite" or
+    "postgresql"), for a module-scoped fixture whose tests write cases."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp(prefix) / (prefix + '.sqlite')}"
+    else:
+        url = _pg_schema_url(request.getfixturevalue("pg_database_url"),
+                             f"{prefix}_{uuid.uuid4().hex[:12]}")
+    _seed_street(url)
+    return url

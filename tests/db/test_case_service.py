@@ -11,13 +11,12 @@ import itertools
 import subprocess
 import sys
 import threading
-import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import BACKENDS, _pg_schema_url, _seed_street
+from conftest import BACKENDS, writable_street_seed
 
 from app.domain.calendar import load_calendar
 from app.domain.case import Case, CaseLevel, CaseState
@@ -64,13 +63,7 @@ class Clock:
 def loop_url(request: pytest.FixtureRequest,
              tmp_path_factory: pytest.TempPathFactory) -> str:
     """A writable street seed for this module, per backend."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('loop') / 'loop.sqlite'}"
-    else:
-        url = _pg_schema_url(request.getfixturevalue("pg_database_url"),
-                             f"loop_{uuid.uuid4().hex[:12]}")
-    _seed_street(url)
-    return url
+    return writable_street_seed(request, tmp_path_factory, "loop")
 
 
 @pytest.fixture

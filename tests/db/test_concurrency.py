@@ -7,12 +7,11 @@ command centre; on PostgreSQL they meet at the server, on SQLite at the file loc
 from __future__ import annotations
 
 import multiprocessing as mp
-import uuid
 from datetime import datetime
 from typing import Any
 
 import pytest
-from conftest import BACKENDS, _pg_schema_url, _seed_street
+from conftest import BACKENDS, writable_street_seed
 
 from app.domain.org import Role
 from app.domain.workflow import Action, Actor
@@ -30,13 +29,7 @@ DAY = datetime(2026, 11, 24, 9, 30)
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def race_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('race') / 'race.sqlite'}"
-    else:
-        url = _pg_schema_url(request.getfixturevalue("pg_database_url"),
-                             f"race_{uuid.uuid4().hex[:12]}")
-    _seed_street(url)
-    return url
+    return writable_street_seed(request, tmp_path_factory, "race")
 
 
 def _spot(store: Store, i: int = 3) -> tuple[float, float]:

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
-from conftest import BACKENDS, _pg_connect, _pg_schema_url, _seed_street
+from conftest import BACKENDS, _pg_connect, writable_street_seed
 
 from app.domain.org import Role
 from app.domain.workflow import Actor
@@ -27,13 +26,7 @@ NOW = datetime(2026, 11, 24, 10, 0)
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def live_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.sqlite'}"
-    else:
-        url = _pg_schema_url(request.getfixturevalue("pg_database_url"),
-                             f"live_{uuid.uuid4().hex[:12]}")
-    _seed_street(url)
-    return url
+    return writable_street_seed(request, tmp_path_factory, "live")
 
 
 @pytest.fixture

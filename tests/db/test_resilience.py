@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
-from conftest import BACKENDS, _pg_schema_url, _seed_street
+from conftest import BACKENDS, writable_street_seed
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
@@ -33,13 +33,7 @@ NOW = datetime(2026, 11, 24, 10, 0)
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
-    if request.param == "sqlite":
-        u = f"sqlite:///{tmp_path_factory.mktemp('res') / 'res.sqlite'}"
-    else:
-        u = _pg_schema_url(request.getfixturevalue("pg_database_url"),
-                           f"res_{uuid.uuid4().hex[:12]}")
-    _seed_street(u)
-    return u
+    return writable_street_seed(request, tmp_path_factory, "res")
 
 
 def _report(svc: CaseService, **kw: object):  # type: ignore[no-untyped-def]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,30 +12,19 @@ from PySide6.QtTest import QTest
 
 from app.services.sizing import SizingService
 from app.services.trends import TrendService
-from app.store.store import Store
-from app.ui.app import ensure_app, install_language
-from app.ui.dashboard_panel import TREND_DAY_LAYER, day_x, install_dashboard
+from app.ui.dashboard_panel import TREND_DAY_LAYER, day_x
 from app.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.ui
 
 
 @pytest.fixture
-def window(qtbot, street_db_url: str, tmp_path: Path) -> MainWindow:  # type: ignore[no-untyped-def]
-    db = tmp_path / "dash.sqlite"
-    shutil.copy(Path(street_db_url.removeprefix("sqlite:///")), db)
-    ensure_app(offscreen=True)
-    install_language("zh_CN")
-    win = MainWindow(Store.open(f"sqlite:///{db}"), live=False)
-    qtbot.addWidget(win)
-    win.resize(1500, 950)
-    win.show()
-    win.load_sync()
-    return win
+def window(seeded_window: MainWindow) -> MainWindow:
+    return seeded_window
 
 
 def test_dashboard_bars_click_and_sizing(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
-    docks = install_dashboard(window)
+    docks = window.analysis  # installed by the window itself
     menu = window.menuBar().findChild(type(window.menuBar().actions()[0].menu()), "analysisMenu")
     assert menu is not None and docks.actions["trends"] in menu.actions()
     assert docks.actions["trends"].shortcut().toString() == "Ctrl+Shift+T"
@@ -93,7 +81,7 @@ def test_dashboard_bars_click_and_sizing(qtbot, window: MainWindow) -> None:  # 
 
 
 def test_screenshot(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
-    docks = install_dashboard(window)
+    docks = window.analysis  # installed by the window itself
     with qtbot.waitSignal(docks.dashboard.computed, timeout=30_000):
         docks.actions["trends"].trigger()
     docks.dashboard.select_day(docks.dashboard.window()[1] - timedelta(days=3))
@@ -105,7 +93,7 @@ def test_screenshot(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyp
 
 
 def test_evaluation_view_drills_to_cases(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
-    docks = install_dashboard(window)
+    docks = window.analysis  # installed by the window itself
     panel = docks.panels["evaluation"]
     assert docks.actions["evaluation"].shortcut().toString() == "Ctrl+Shift+K"
     panel.start_edit.setDate(panel.start_edit.date().fromString("2026-10-01", "yyyy-MM-dd"))

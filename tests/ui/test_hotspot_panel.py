@@ -3,11 +3,9 @@ and a window that keeps painting while the statistic runs."""
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,9 +16,7 @@ from app.analytics.hotspots import HotspotClass
 from app.map import hotspot_layers as hl
 from app.map.render.choropleth_visual import ChoroplethVisual
 from app.services.hotspots import HotspotService
-from app.store.store import Store
-from app.ui.app import ensure_app, install_language
-from app.ui.hotspot_panel import HotspotPanel, install_hotspot_panel
+from app.ui.hotspot_panel import HotspotPanel
 from app.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.ui
@@ -29,22 +25,13 @@ SEED_LAST_DAY = date(2026, 11, 23)
 
 
 @pytest.fixture
-def window(qtbot, street_db_url: str, tmp_path: Path) -> MainWindow:  # type: ignore[no-untyped-def]
-    db = tmp_path / "hot.sqlite"
-    shutil.copy(Path(street_db_url.removeprefix("sqlite:///")), db)
-    ensure_app(offscreen=True)
-    install_language("zh_CN")
-    win = MainWindow(Store.open(f"sqlite:///{db}"), live=False)
-    qtbot.addWidget(win)
-    win.resize(1500, 950)
-    win.show()
-    win.load_sync()
-    return win
+def window(seeded_window: MainWindow) -> MainWindow:
+    return seeded_window
 
 
 @pytest.fixture
 def panel(qtbot, window: MainWindow) -> Iterator[HotspotPanel]:  # type: ignore[no-untyped-def]
-    p = install_hotspot_panel(window)
+    p = window.hotspot_panel  # installed by the window itself
     # The default window is looked up off the GUI thread: wait for it.
     qtbot.waitUntil(lambda: not p._end_worker.running, timeout=20_000)
     qtbot.wait(10)  # deliver the queued result
