@@ -286,9 +286,21 @@ class AnalysisDocks:
     actions: dict[str, QAction] = field(default_factory=dict)
     panels: dict[str, QWidget] = field(default_factory=dict)
     day_points: Any = None  # the last highlighted day's cases (re-added after a reload)
+    window: Any = None
 
     def show(self, name: str) -> None:
+        """Show a dock, putting it into the window the first time: a dock added and hidden
+        before the window is shown leaves a stale tab behind and claims width."""
         dock = self.docks[name]
+        w = self.window
+        if w is not None and w.dockWidgetArea(dock) == Qt.DockWidgetArea.NoDockWidgetArea:
+            w.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+            # A tab beside the command centre (or an analysis dock already in the window).
+            placed = [d for d in self.docks.values() if d is not dock
+                      and w.dockWidgetArea(d) != Qt.DockWidgetArea.NoDockWidgetArea]
+            anchor = placed[0] if placed else getattr(w, "case_dock", None)
+            if anchor is not None:
+                w.tabifyDockWidget(anchor, dock)
         dock.show()
         dock.raise_()
 
@@ -352,7 +364,7 @@ def install_dashboard(window: Any) -> AnalysisDocks:
     from app.ui.sizing_panel import SizingPanel
 
     dashboard = DashboardPanel(TrendService(window.store))
-    docks = AnalysisDocks(dashboard)
+    docks = AnalysisDocks(dashboard, window=window)
     sizing = SizingPanel(SizingService(window.store), window)
     panels: list[tuple[str, QWidget, str]] = [
         ("trends", dashboard, QCoreApplication.translate("AnalysisDocks", "Trends")),
@@ -367,19 +379,11 @@ def install_dashboard(window: Any) -> AnalysisDocks:
         panels.append(("evaluation",
                        EvaluationPanel(EvaluationService(window.store), window),
                        QCoreApplication.translate("AnalysisDocks", "Evaluation")))
-    first = None
     for name, widget, title in panels:
         dock = QDockWidget(title, window)
         dock.setObjectName(f"{name}Dock")
         dock.setWidget(scrollable(widget))
-        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-        # Tabs beside the command-centre dock: a hidden split beside it would still claim
-        # width in the bottom area and keep the window from getting narrow.
-        anchor = first if first is not None else getattr(window, "case_dock", None)
-        if anchor is not None:
-            window.tabifyDockWidget(anchor, dock)
-        first = first or dock
-        dock.hide()
+        dock.hide()  # put into the window when first opened (AnalysisDocks.show)
         docks.docks[name] = dock
         docks.panels[name] = widget
 
