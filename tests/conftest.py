@@ -130,3 +130,28 @@ def writable_street_seed(request: pytest.FixtureRequest,
                              f"{prefix}_{uuid.uuid4().hex[:12]}")
     _seed_street(url)
     return url
+
+
+@pytest.fixture
+def seeded_window(qtbot, street_db_url: str, tmp_path: Any):  # type: ignore[no-untyped-def]
+    """The real main window (zh_CN, 1500×950, layers loaded) on a copy of the street seed
+    it may write to; no live feed (tests drive changes themselves). Lives here, not in a
+    tests/ui/conftest.py: a second module named ``conftest`` would shadow this one in the
+    seat processes the concurrency tests spawn."""
+    import shutil
+    from pathlib import Path
+
+    from app.store.store import Store
+    from app.ui.app import ensure_app, install_language
+    from app.ui.main_window import MainWindow
+
+    db = tmp_path / "window.sqlite"
+    shutil.copy(Path(street_db_url.removeprefix("sqlite:///")), db)
+    ensure_app(offscreen=True)
+    install_language("zh_CN")
+    win = MainWindow(Store.open(f"sqlite:///{db}"), live=False)
+    qtbot.addWidget(win)
+    win.resize(1500, 950)
+    win.show()
+    win.load_sync()
+    return win
